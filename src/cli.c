@@ -1,0 +1,308 @@
+/* cli.c — the command-line parser of `contend run` (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+void ct_cli_usage(FILE *f)
+{
+	fputs("usage: contend [SUBCOMMAND] [options]\n"
+	      "\n"
+	      "  contend               run the default study (same as `contend run`)\n"
+	      "  contend run [opts]    run a study, write a results directory, print tables\n"
+	      "  contend list          workloads, allocators found (path, version, verified?),\n"
+	      "                        topology\n"
+	      "  contend help          this text; `contend SUBCOMMAND --help` for each one\n"
+	      "\n"
+	      "contend runs the Bilbo/Smaug stack-vs-heap kernels on N pinned threads under\n"
+	      "glibc malloc, mimalloc, tcmalloc and jemalloc, each in its own process.\n",
+	      f);
+}
+
+void ct_cli_run_usage(FILE *f)
+{
+	fputs("usage: contend run [options]\n"
+	      "\n"
+	      "  -w, --workload LIST   workloads (default bilbo,smaug; see `contend list`)\n"
+	      "  -m, --mode LIST       modes: stack, heap, control (default: per workload)\n"
+	      "  -a, --alloc LIST      glibc, mimalloc, tcmalloc, jemalloc, NAME=/path/lib.so,\n"
+	      "                        NAME:key=value[,key=value] (default: all installed)\n"
+	      "  -t, --threads LIST    thread counts, e.g. 1,2,4 or 1-16 (default: powers of\n"
+	      "                        two up to the core count, plus the core count)\n"
+	      "  -s, --size LIST       object sizes for sized workloads, e.g. 64B,1KiB or\n"
+	      "                        1KiB-1MiB (powers of two) (default 1KiB-1MiB)\n"
+	      "  -p, --place POLICY    compact, scatter or none (default compact)\n"
+	      "  -n, --count N         repetitions per point (default 6; 6+ gives a 95% CI)\n"
+	      "      --benchtime T     time per repetition, e.g. 30ms, or iterations, 1000x\n"
+	      "                        (default 30ms)\n"
+	      "      --timeout T       give up on one repetition after T (default 120s)\n"
+	      "  -o, --out DIR         results directory (default results/<date-time>)\n"
+	      "  -q, --quiet           no tables on stdout\n"
+	      "  -h, --help            this text\n",
+	      f);
+}
+
+void ct_cli_list_usage(FILE *f)
+{
+	fputs("usage: contend list\n"
+	      "\n"
+	      "Lists the workloads with their modes and sizes, the allocators with the\n"
+	      "library each would preload, its version and whether a child process proved\n"
+	      "that malloc resolves into it, and the topology contend pins threads on.\n",
+	      f);
+}
+
+static _Noreturn void bad(const char *opt, const char *val, const char *why)
+{
+	ct_usage_error("%s: bad value '%s': %s", opt, val, why);
+}
+
+static void parse_workloads(const char *arg, ct_config_t *cfg)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", arg);
+	cfg->nwl = 0;
+	if (!*arg || arg[strlen(arg) - 1] == ',')
+		bad("--workload", arg, "empty item in list");
+	char *save = NULL;
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		const ct_workload_t *w = ct_workload_find(t);
+		if (!w)
+			bad("--workload", t, "no such workload (see `contend list`)");
+		bool dup = false;
+		for (size_t i = 0; i < cfg->nwl; i++)
+			dup |= cfg->wl[i] == w;
+		if (!dup && cfg->nwl < CT_MAX_WORKLOADS)
+			cfg->wl[cfg->nwl++] = w;
+	}
+}
+
+static void parse_modes(const char *arg, ct_config_t *cfg)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", arg);
+	if (!*arg || arg[strlen(arg) - 1] == ',')
+		bad("--mode", arg, "empty item in list");
+	char *save = NULL;
+	cfg->nmodes = 0;
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (strlen(t) >= sizeof cfg->modes[0] || cfg->nmodes >= CT_MAX_LIST)
+			bad("--mode", t, "too long");
+		snprintf(cfg->modes[cfg->nmodes++], sizeof cfg->modes[0], "%s", t);
+	}
+}
+
+static void parse_allocs(const char *arg, ct_config_t *cfg)
+{
+	char buf[8192];
+	if (strlen(arg) >= sizeof buf)
+		bad("--alloc", arg, "list too long");
+	snprintf(buf, sizeof buf, "%s", arg);
+	if (!*arg || arg[0] == ',' || arg[strlen(arg) - 1] == ',')
+		bad("--alloc", arg, "empty item in list");
+	cfg->nallocs = 0;
+	cfg->allocs_default = false;
+	/* Items are split on ',' but a tunable list (NAME:k=v,k=v) continues
+	 * an item: a piece with '=' and no ':' or '/' after a variant joins it. */
+	char *save = NULL, *prev_variant = NULL;
+	ct_err_t err;
+	char item[1024];
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		bool cont = prev_variant && strchr(t, '=') && !strchr(t, ':') && !strchr(t, '/');
+		if (cont) {
+			ct_alloc_spec_t *s = &cfg->allocs[cfg->nallocs - 1];
+			snprintf(item, sizeof item, "%s,%s", prev_variant, t);
+			if (ct_alloc_spec_parse(item, s, &err))
+				bad("--alloc", item, err.msg);
+			prev_variant = s->label;
+			continue;
+		}
+		if (cfg->nallocs >= CT_MAX_ALLOCS)
+			bad("--alloc", arg, "too many allocators");
+		ct_alloc_spec_t *s = &cfg->allocs[cfg->nallocs];
+		if (ct_alloc_spec_parse(t, s, &err))
+			bad("--alloc", t, err.msg);
+		if (s->missing)
+			bad("--alloc", t, s->why);
+		for (size_t i = 0; i < cfg->nallocs; i++)
+			if (strcmp(cfg->allocs[i].label, s->label) == 0)
+				bad("--alloc", t, "named twice");
+		cfg->nallocs++;
+		prev_variant = strchr(t, ':') ? s->label : NULL;
+	}
+}
+
+static void default_allocs(ct_config_t *cfg)
+{
+	ct_err_t err;
+	cfg->nallocs = 0;
+	cfg->allocs_default = true;
+	for (size_t i = 0; i < ct_nallocators; i++)
+		if (ct_alloc_spec_parse(ct_allocators[i]->name, &cfg->allocs[cfg->nallocs], &err) == 0)
+			cfg->nallocs++;
+}
+
+static void default_threads(ct_config_t *cfg)
+{
+	cfg->nthreads = 0;
+	for (uint64_t t = 1; t <= cfg->cores && cfg->nthreads < CT_MAX_LIST; t *= 2)
+		cfg->threads[cfg->nthreads++] = t;
+	if (cfg->threads[cfg->nthreads - 1] != cfg->cores && cfg->nthreads < CT_MAX_LIST)
+		cfg->threads[cfg->nthreads++] = cfg->cores;
+}
+
+static void default_out(ct_config_t *cfg)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(cfg->out, sizeof cfg->out, "results/%Y%m%d-%H%M%S", &tm);
+}
+
+static void check_modes(const ct_config_t *cfg)
+{
+	for (size_t m = 0; m < cfg->nmodes; m++) {
+		bool found = false;
+		for (size_t w = 0; w < cfg->nwl; w++)
+			found |= ct_workload_mode(cfg->wl[w], cfg->modes[m]) >= 0;
+		if (!found)
+			bad("--mode", cfg->modes[m], "no selected workload has this mode");
+	}
+}
+
+static void check_sizes(const ct_config_t *cfg)
+{
+	for (size_t w = 0; w < cfg->nwl; w++) {
+		const ct_workload_t *wl = cfg->wl[w];
+		if (!wl->default_sizes)
+			continue;
+		for (size_t i = 0; i < cfg->nsizes; i++) {
+			if (cfg->sizes[i] < wl->min_size || cfg->sizes[i] > wl->max_size) {
+				char v[32], lo[32], hi[32], why[128];
+				snprintf(why, sizeof why, "%s takes sizes %s to %s", wl->name,
+					 ct_format_size(wl->min_size, lo, sizeof lo),
+					 ct_format_size(wl->max_size, hi, sizeof hi));
+				bad("--size", ct_format_size(cfg->sizes[i], v, sizeof v), why);
+			}
+		}
+	}
+}
+
+static void check_out(const ct_config_t *cfg)
+{
+	char p[4200];
+	struct stat st;
+	snprintf(p, sizeof p, "%s/results.txt", cfg->out);
+	if (stat(p, &st) == 0)
+		bad("--out", cfg->out, "already holds a study (results.txt); choose another directory");
+	if (stat(cfg->out, &st) == 0 && !S_ISDIR(st.st_mode))
+		bad("--out", cfg->out, "exists and is not a directory");
+}
+
+static void defaults(ct_config_t *cfg, unsigned cores)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->cores = cores ? cores : 1;
+	cfg->wl[0] = &ct_wl_bilbo;
+	cfg->wl[1] = &ct_wl_smaug;
+	cfg->nwl = 2;
+	cfg->place = CT_PLACE_COMPACT;
+	cfg->count = 6;
+	cfg->bt.ns = 30 * 1000000ull;
+	cfg->timeout_ns = 120 * 1000000000ull;
+}
+
+static void parse_option(int c, const char *arg, ct_config_t *cfg)
+{
+	ct_err_t err;
+	uint64_t v;
+	switch (c) {
+	case 'w': parse_workloads(arg, cfg); break;
+	case 'm': parse_modes(arg, cfg); break;
+	case 'a': parse_allocs(arg, cfg); break;
+	case 't':
+		if (ct_parse_count_list(arg, 1, CT_MAX_THREADS, cfg->threads, CT_MAX_LIST,
+					&cfg->nthreads, &err))
+			bad("--threads", arg, err.msg);
+		break;
+	case 's':
+		if (ct_parse_size_list(arg, 1, UINT64_MAX, cfg->sizes, CT_MAX_LIST, &cfg->nsizes, &err))
+			bad("--size", arg, err.msg);
+		break;
+	case 'p': {
+		int p = ct_place_parse(arg);
+		if (p < 0)
+			bad("--place", arg, "want compact, scatter or none");
+		cfg->place = (ct_place_t)p;
+		break;
+	}
+	case 'n':
+		if (ct_parse_u64(arg, 1, 10000, &v, &err))
+			bad("--count", arg, err.msg);
+		cfg->count = (unsigned)v;
+		break;
+	case 'B':
+		if (ct_parse_benchtime(arg, &cfg->bt, &err))
+			bad("--benchtime", arg, err.msg);
+		break;
+	case 'T':
+		if (ct_parse_duration(arg, &cfg->timeout_ns, &err))
+			bad("--timeout", arg, err.msg);
+		break;
+	case 'o':
+		if (!*arg || strlen(arg) >= sizeof cfg->out)
+			bad("--out", arg, "empty or too long");
+		snprintf(cfg->out, sizeof cfg->out, "%s", arg);
+		break;
+	case 'q': cfg->quiet = true; break;
+	}
+}
+
+void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
+{
+	static const struct option longopts[] = {
+		{"workload", required_argument, NULL, 'w'}, {"mode", required_argument, NULL, 'm'},
+		{"alloc", required_argument, NULL, 'a'},    {"threads", required_argument, NULL, 't'},
+		{"size", required_argument, NULL, 's'},     {"place", required_argument, NULL, 'p'},
+		{"count", required_argument, NULL, 'n'},    {"benchtime", required_argument, NULL, 'B'},
+		{"timeout", required_argument, NULL, 'T'},  {"out", required_argument, NULL, 'o'},
+		{"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	defaults(cfg, cores);
+	bool have_allocs = false;
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":w:m:a:t:s:p:n:o:qh", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			ct_cli_run_usage(stdout);
+			exit(0);
+		}
+		if (c == '?')
+			ct_usage_error("run: unknown option '%s' (see `contend run --help`)",
+				       argv[optind - 1]);
+		if (c == ':')
+			ct_usage_error("run: option '%s' needs a value", argv[optind - 1]);
+		have_allocs |= c == 'a';
+		parse_option(c, optarg, cfg);
+	}
+	if (optind < argc)
+		ct_usage_error("run: unexpected argument '%s'", argv[optind]);
+	if (!have_allocs)
+		default_allocs(cfg);
+	if (!cfg->nthreads)
+		default_threads(cfg);
+	if (!cfg->out[0])
+		default_out(cfg);
+	check_modes(cfg);
+	check_sizes(cfg);
+	check_out(cfg);
+}

@@ -1,0 +1,511 @@
+/* driver.c — the parent of a study: plans the points, starts one child per
+ * allocator with LD_PRELOAD in that child's environment only, sends it the
+ * points, interleaves repetitions across allocators (A B C A B C), and
+ * records every answer — or the reason there was none — as it arrives.
+ *
+ * Two passes per allocator: a census pass in a child that also preloads the
+ * counting interposer (B/op, allocs/op; a fixed, small number of
+ * operations), then the timed pass in a child without it. A child that
+ * crashes, hangs or is killed costs only the repetition it was running: it
+ * is restarted for the next one. */
+#include "proto.h"
+#include "study.h"
+
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ct_config.h"
+
+typedef struct {
+	pid_t pid;
+	int cmd, ans;
+	char buf[8192];
+	size_t have;
+} child_t;
+
+/* ---------------------------------------------------------------- plan */
+
+static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
+{
+	const ct_config_t *cfg = s->cfg;
+	uint64_t sizes[CT_MAX_LIST];
+	size_t nsizes = 0;
+	ct_err_t err;
+	if (!wl->default_sizes)
+		sizes[nsizes++] = wl->fixed_size;
+	else if (cfg->nsizes) {
+		memcpy(sizes, cfg->sizes, cfg->nsizes * sizeof sizes[0]);
+		nsizes = cfg->nsizes;
+	} else
+		ct_parse_size_list(wl->default_sizes, 1, UINT64_MAX, sizes, CT_MAX_LIST, &nsizes, &err);
+	int modes[16], nmodes = 0;
+	for (int m = 0; wl->modes[m] && nmodes < 16; m++) {
+		bool want = false;
+		if (cfg->nmodes) {
+			for (size_t i = 0; i < cfg->nmodes; i++)
+				want |= strcmp(cfg->modes[i], wl->modes[m]) == 0;
+		} else {
+			size_t n = strlen(wl->modes[m]);
+			for (const char *d = wl->default_modes; *d; d += strcspn(d, ",") + (d[strcspn(d, ",")] == ','))
+				want |= strcspn(d, ",") == n && strncmp(d, wl->modes[m], n) == 0;
+		}
+		if (want)
+			modes[nmodes++] = m;
+	}
+	for (size_t t = 0; t < cfg->nthreads; t++)
+		for (size_t z = 0; z < nsizes; z++)
+			for (int m = 0; m < nmodes; m++) {
+				if (s->npts == *cap) {
+					*cap = *cap ? *cap * 2 : 64;
+					s->pts = realloc(s->pts, *cap * sizeof *s->pts);
+				}
+				ct_plan_point_t *p = &s->pts[s->npts++];
+				memset(p, 0, sizeof *p);
+				p->wl = wl;
+				p->mode = modes[m];
+				p->size = sizes[z];
+				p->threads = (unsigned)cfg->threads[t];
+				for (size_t a = 0; a < CT_MAX_ALLOCS; a++)
+					p->allocs_per_op[a] = p->bytes_per_op[a] = NAN;
+			}
+}
+
+static void plan(ct_study_t *s)
+{
+	size_t cap = 0;
+	for (size_t w = 0; w < s->cfg->nwl; w++)
+		plan_workload(s, s->cfg->wl[w], &cap);
+	s->recs = calloc(s->npts * s->cfg->nallocs * s->cfg->count, sizeof *s->recs);
+	if (!s->recs) {
+		fprintf(stderr, "contend: out of memory for %zu points\n", s->npts);
+		exit(CT_EXIT_FAIL);
+	}
+}
+
+/* ---------------------------------------------------------------- children */
+
+static void describe_status(int status, char *why, size_t len)
+{
+	if (WIFSIGNALED(status))
+		snprintf(why, len, "child killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	else if (WIFEXITED(status))
+		snprintf(why, len, "child exited with status %d", WEXITSTATUS(status));
+	else
+		snprintf(why, len, "child ended (status 0x%x)", status);
+}
+
+/* Ends the child, filling why (if not NULL) with how it ended. */
+static void child_reap(child_t *c, bool kill_it, char *why, size_t len)
+{
+	if (c->pid <= 0)
+		return;
+	if (kill_it)
+		kill(c->pid, SIGKILL);
+	close(c->cmd);
+	close(c->ans);
+	int status = 0;
+	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR) {
+	}
+	if (why)
+		describe_status(status, why, len);
+	c->pid = 0;
+}
+
+static void child_exec(const ct_study_t *s, const ct_alloc_spec_t *sp, bool census, int cmd,
+		       int ans)
+{
+	if (dup2(cmd, CT_CMD_FD) < 0 || dup2(ans, CT_ANS_FD) < 0)
+		_exit(127);
+	for (int fd = CT_ANS_FD + 1; fd < 1024; fd++)
+		close(fd);
+	char preload[2 * 4096 + 2] = "";
+	if (census)
+		snprintf(preload, sizeof preload, "%s%s%s", s->census_lib, sp->path[0] ? ":" : "",
+			 sp->path);
+	else
+		snprintf(preload, sizeof preload, "%s", sp->path);
+	if (preload[0])
+		setenv("LD_PRELOAD", preload, 1);
+	else
+		unsetenv("LD_PRELOAD");
+	for (unsigned i = 0; i < sp->nenv; i++)
+		putenv((char *)sp->env[i]);
+	char *argv[] = {(char *)s->exe, "__child", (char *)sp->label,
+			(char *)(sp->adapter ? sp->adapter->name : "-"),
+			(char *)(sp->path[0] ? sp->path : "-"), NULL};
+	execv(s->exe, argv);
+	_exit(127);
+}
+
+/* Reads one line into line (no newline); -1 on EOF/error, -2 on timeout. */
+static int child_line(child_t *c, char *line, size_t len, uint64_t timeout_ns)
+{
+	uint64_t deadline = ct_now_ns() + timeout_ns;
+	for (;;) {
+		char *nl = memchr(c->buf, '\n', c->have);
+		if (nl) {
+			size_t n = (size_t)(nl - c->buf);
+			snprintf(line, len, "%.*s", (int)n, c->buf);
+			memmove(c->buf, nl + 1, c->have - n - 1);
+			c->have -= n + 1;
+			return 0;
+		}
+		uint64_t now = ct_now_ns();
+		if (now >= deadline)
+			return -2;
+		struct pollfd pfd = {.fd = c->ans, .events = POLLIN};
+		int ms = (int)((deadline - now) / 1000000u) + 1;
+		int rc = poll(&pfd, 1, ms);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc == 0)
+			continue;
+		if (c->have == sizeof c->buf - 1)
+			return -1;
+		ssize_t got = read(c->ans, c->buf + c->have, sizeof c->buf - 1 - c->have);
+		if (got <= 0)
+			return -1;
+		c->have += (size_t)got;
+	}
+}
+
+/* Starts a child and reads its hello. 0 when it proved its allocator; else
+ * -1 with why set (the child is reaped). */
+static int child_start(const ct_study_t *s, size_t a, bool census, child_t *c, char *hello,
+		       size_t hlen, char *why, size_t wlen)
+{
+	int cmdp[2], ansp[2];
+	memset(c, 0, sizeof *c);
+	if (pipe(cmdp) || pipe(ansp)) {
+		snprintf(why, wlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	c->pid = fork();
+	if (c->pid == 0)
+		child_exec(s, &s->cfg->allocs[a], census, cmdp[0], ansp[1]);
+	close(cmdp[0]);
+	close(ansp[1]);
+	c->cmd = cmdp[1];
+	c->ans = ansp[0];
+	if (c->pid < 0) {
+		snprintf(why, wlen, "fork: %s", strerror(errno));
+		close(c->cmd);
+		close(c->ans);
+		c->pid = 0;
+		return -1;
+	}
+	int rc = child_line(c, hello, hlen, 30 * 1000000000ull);
+	char ok[8] = "";
+	if (rc == 0 && ct_proto_get(hello, "ok", ok, sizeof ok) == 0 && strcmp(ok, "1") == 0)
+		return 0;
+	char how[256];
+	child_reap(c, rc == -2, how, sizeof how);
+	if (rc == 0 && ct_proto_get(hello, "why", why, wlen) == 0 && why[0])
+		return -1;
+	snprintf(why, wlen, "%s before proving its allocator (%s)",
+		 rc == -2 ? "child hung" : "child failed", how);
+	return -1;
+}
+
+/* Sends one point; fills rec. Returns 0 if the child is still usable. */
+static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool census,
+		       ct_record_t *rec)
+{
+	const ct_plan_point_t *p = &s->pts[pt];
+	const ct_config_t *cfg = s->cfg;
+	uint64_t census_iters = (4u << 20) / p->size;
+	census_iters = census_iters < 16 ? 16 : census_iters > 1000 ? 1000 : census_iters;
+	char cmd[512], line[8192];
+	int n = snprintf(cmd, sizeof cmd, "P %s %s %llu %u %s %llu %llu %llu %d\n", p->wl->name,
+			 p->wl->modes[p->mode], (unsigned long long)p->size, p->threads,
+			 ct_place_name(cfg->place), census ? 0ull : (unsigned long long)cfg->bt.ns,
+			 census ? (unsigned long long)census_iters : (unsigned long long)cfg->bt.iters,
+			 (unsigned long long)p->hint[a], census);
+	memset(rec, 0, sizeof *rec);
+	rec->done = true;
+	int rc = write(c->cmd, cmd, (size_t)n) == n ? child_line(c, line, sizeof line, cfg->timeout_ns)
+						    : -1;
+	if (rc == 0) {
+		int ok = ct_proto_parse_result(line, &rec->r);
+		rec->ok = ok == 1;
+		if (ok >= 0)
+			return 0;
+		snprintf(rec->r.err, sizeof rec->r.err, "malformed answer from child");
+	}
+	char how[160];
+	child_reap(c, true, how, sizeof how);
+	if (rc == -2)
+		snprintf(rec->r.err, sizeof rec->r.err, "timed out after %.0fs",
+			 (double)cfg->timeout_ns / 1e9);
+	else if (rc == -1)
+		snprintf(rec->r.err, sizeof rec->r.err, "%s", how);
+	rec->ok = false;
+	return -1;
+}
+
+static void child_quit(child_t *c)
+{
+	if (c->pid <= 0)
+		return;
+	if (write(c->cmd, "Q\n", 2) != 2) {
+	}
+	child_reap(c, false, NULL, 0);
+}
+
+/* ---------------------------------------------------------------- passes */
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("contend: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void census_pass(ct_study_t *s, size_t a)
+{
+	child_t c = {0};
+	char hello[8192], why[512];
+	for (size_t pt = 0; pt < s->npts; pt++) {
+		if (c.pid <= 0 && child_start(s, a, true, &c, hello, sizeof hello, why, sizeof why)) {
+			note("%s: census unavailable: %s", s->cfg->allocs[a].label, why);
+			return;
+		}
+		ct_record_t rec;
+		if (child_point(s, &c, pt, a, true, &rec) == 0 && rec.ok) {
+			s->pts[pt].allocs_per_op[a] = rec.r.allocs_per_op;
+			s->pts[pt].bytes_per_op[a] = rec.r.bytes_per_op;
+		}
+	}
+	child_quit(&c);
+}
+
+/* Proves the allocator in a timing child; keeps that child for the run. */
+static void open_alloc(ct_study_t *s, size_t a, child_t *c)
+{
+	const ct_alloc_spec_t *sp = &s->cfg->allocs[a];
+	ct_alloc_state_t *st = &s->st[a];
+	char hello[8192];
+	if (sp->missing) {
+		st->skipped = true;
+		snprintf(st->why, sizeof st->why, "%s", sp->why);
+		note("%s: skipped: %s", sp->label, sp->why);
+		return;
+	}
+	if (child_start(s, a, false, c, hello, sizeof hello, st->why, sizeof st->why)) {
+		note("%s: not measured: %s", sp->label, st->why);
+		return;
+	}
+	st->usable = true;
+	ct_proto_get(hello, "version", st->version, sizeof st->version);
+	ct_proto_get(hello, "live", st->live, sizeof st->live);
+}
+
+static void timed_pass(ct_study_t *s, child_t *kids)
+{
+	const ct_config_t *cfg = s->cfg;
+	char why[512], hello[8192];
+	for (size_t pt = 0; pt < s->npts; pt++)
+		for (unsigned rep = 0; rep < cfg->count; rep++)
+			for (size_t a = 0; a < cfg->nallocs; a++) {
+				if (!s->st[a].usable)
+					continue;
+				ct_record_t *rec = ct_rec(s, pt, a, rep);
+				if (kids[a].pid <= 0 &&
+				    child_start(s, a, false, &kids[a], hello, sizeof hello, why, sizeof why)) {
+					rec->done = true;
+					snprintf(rec->r.err, sizeof rec->r.err, "restart failed: %.170s", why);
+				} else
+					child_point(s, &kids[a], pt, a, false, rec);
+				if (rec->ok && rep == 0)
+					s->pts[pt].hint[a] = rec->r.iters;
+				s->failed += !rec->ok;
+				ct_out_record(s, pt, a, rep);
+			}
+}
+
+static void warn_oversubscription(ct_study_t *s)
+{
+	for (size_t i = 0; i < s->cfg->nthreads; i++)
+		if (s->cfg->threads[i] > s->machine.cores) {
+			s->oversubscribed = true;
+			note("warning: %llu threads on %u cores: oversubscribed points measure the "
+			     "scheduler too (recorded in the results)",
+			     (unsigned long long)s->cfg->threads[i], s->machine.cores);
+			return;
+		}
+}
+
+static int find_exe(ct_study_t *s)
+{
+	ssize_t n = readlink("/proc/self/exe", s->exe, sizeof s->exe - 1);
+	if (n <= 0)
+		return -1;
+	s->exe[n] = '\0';
+	char dir[4000];
+	snprintf(dir, sizeof dir, "%.3999s", s->exe);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(s->census_lib, sizeof s->census_lib, "%s/%s", dir, CT_CENSUS_NAME);
+	if (access(s->census_lib, R_OK) != 0)
+		snprintf(s->census_lib, sizeof s->census_lib, "%s", CT_CENSUS_PATH);
+	return 0;
+}
+
+int ct_run_study(const ct_config_t *cfg)
+{
+	ct_study_t s = {.cfg = cfg};
+	char err[512];
+	s.topo = ct_topo_open(err, sizeof err);
+	if (!s.topo || find_exe(&s)) {
+		note("%s", s.topo ? "cannot find my own executable" : err);
+		return CT_EXIT_FAIL;
+	}
+	ct_topo_machine(s.topo, &s.machine);
+	plan(&s);
+	warn_oversubscription(&s);
+	if (ct_out_open(&s, err, sizeof err)) {
+		fprintf(stderr, "contend: --out: %s\n", err);
+		return CT_EXIT_USAGE;
+	}
+	s.t_start_ns = ct_now_ns();
+	s.started = time(NULL);
+	child_t kids[CT_MAX_ALLOCS] = {0};
+	size_t usable = 0;
+	for (size_t a = 0; a < cfg->nallocs; a++) {
+		open_alloc(&s, a, &kids[a]);
+		if (s.st[a].usable) {
+			usable++;
+			census_pass(&s, a);
+		}
+	}
+	ct_out_allocs(&s);
+	ct_out_machine(&s, 0);
+	note("%zu points x %zu allocators x %u repetitions, benchtime %s; results in %s", s.npts,
+	     usable, cfg->count, cfg->bt.iters ? "fixed" : "timed", cfg->out);
+	timed_pass(&s, kids);
+	for (size_t a = 0; a < cfg->nallocs; a++)
+		child_quit(&kids[a]);
+	double secs = (double)(ct_now_ns() - s.t_start_ns) / 1e9;
+	ct_out_machine(&s, secs);
+	ct_out_close(&s);
+	if (!cfg->quiet)
+		ct_out_tables(&s, stdout);
+	bool alloc_failed = false;
+	for (size_t a = 0; a < cfg->nallocs; a++)
+		alloc_failed |= !s.st[a].usable && !s.st[a].skipped;
+	note("done in %.1fs: %u failed repetitions%s; results in %s", secs, s.failed,
+	     alloc_failed ? ", some allocators could not be measured" : "", cfg->out);
+	ct_topo_close((ct_topo_t *)s.topo);
+	free(s.pts);
+	free(s.recs);
+	return (s.failed || alloc_failed || usable == 0) ? CT_EXIT_FAIL : CT_EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- list */
+
+static void list_workloads(void)
+{
+	printf("workloads:\n");
+	for (size_t i = 0; i < ct_nworkloads; i++) {
+		const ct_workload_t *w = ct_workloads[i];
+		char lo[32], hi[32];
+		printf("  %-8s %s\n", w->name, w->doc);
+		printf("  %-8s modes: ", "");
+		for (int m = 0; w->modes[m]; m++)
+			printf("%s%s", m ? ", " : "", w->modes[m]);
+		printf(" (default %s)\n", w->default_modes);
+		if (w->default_sizes)
+			printf("  %-8s sizes: %s to %s (default %s)\n", "",
+			       ct_format_size(w->min_size, lo, sizeof lo),
+			       ct_format_size(w->max_size, hi, sizeof hi), w->default_sizes);
+		else
+			printf("  %-8s size: %s (fixed)\n", "", ct_format_size(w->fixed_size, lo, sizeof lo));
+		printf("  %-8s probes: %s\n", "", w->probes);
+	}
+}
+
+static void list_allocators(ct_study_t *s)
+{
+	static ct_config_t cfg;
+	ct_err_t err;
+	cfg.nallocs = 0;
+	for (size_t i = 0; i < ct_nallocators; i++)
+		if (ct_alloc_spec_parse(ct_allocators[i]->name, &cfg.allocs[cfg.nallocs], &err) == 0)
+			cfg.nallocs++;
+	s->cfg = &cfg;
+	printf("\nallocators:\n");
+	for (size_t a = 0; a < cfg.nallocs; a++) {
+		const ct_alloc_spec_t *sp = &cfg.allocs[a];
+		char hello[8192], why[512], ver[128] = "?", live[4096] = "?";
+		child_t c;
+		printf("  %-9s %s\n", sp->label, sp->adapter->doc);
+		if (sp->missing) {
+			printf("  %-9s not installed: %s\n", "", sp->why);
+			continue;
+		}
+		if (child_start(s, a, false, &c, hello, sizeof hello, why, sizeof why)) {
+			printf("  %-9s preload %s\n  %-9s NOT VERIFIED: %s\n", "",
+			       sp->path[0] ? sp->path : "(none)", "", why);
+			continue;
+		}
+		ct_proto_get(hello, "version", ver, sizeof ver);
+		ct_proto_get(hello, "live", live, sizeof live);
+		child_quit(&c);
+		printf("  %-9s version %s, preload %s\n  %-9s verified: malloc resolves to %s\n", "",
+		       ver, sp->path[0] ? sp->path : "(none: the C library)", "", live);
+	}
+}
+
+static void list_topology(const ct_study_t *s)
+{
+	const ct_machine_t *m = &s->machine;
+	printf("\ntopology (the CPUs this process may use):\n");
+	printf("  cpu        %s\n", m->cpu_model);
+	printf("  layout     %u package(s), %u NUMA node(s), %u core(s), %u PU(s)\n", m->packages,
+	       m->numa_nodes, m->cores, m->pus);
+	printf("  caches     L1d %llu KiB x%u, L2 %llu KiB x%u, L3 %llu KiB x%u, line %u B\n",
+	       (unsigned long long)m->cache_bytes[1] >> 10, m->cache_count[1],
+	       (unsigned long long)m->cache_bytes[2] >> 10, m->cache_count[2],
+	       (unsigned long long)m->cache_bytes[3] >> 10, m->cache_count[3], m->line_bytes);
+	unsigned n = m->cores < 64 ? m->cores : 64;
+	for (int p = CT_PLACE_COMPACT; p <= CT_PLACE_SCATTER; p++) {
+		int cpus[64];
+		printf("  %-10s", ct_place_name((ct_place_t)p));
+		if (ct_topo_plan(s->topo, (ct_place_t)p, n, cpus) == 0)
+			for (unsigned i = 0; i < n; i++)
+				printf("%s%d", i ? "," : " threads 0.. on PUs ", cpus[i]);
+		printf("\n");
+	}
+}
+
+int ct_list(void)
+{
+	ct_study_t s = {0};
+	char err[512];
+	list_workloads();
+	s.topo = ct_topo_open(err, sizeof err);
+	if (!s.topo || find_exe(&s)) {
+		note("%s", s.topo ? "cannot find my own executable" : err);
+		return CT_EXIT_FAIL;
+	}
+	ct_topo_machine(s.topo, &s.machine);
+	list_allocators(&s);
+	list_topology(&s);
+	ct_topo_close((ct_topo_t *)s.topo);
+	return CT_EXIT_OK;
+}

@@ -1,0 +1,311 @@
+/* output.c — the results directory (results.txt in Go benchmark format,
+ * results.csv, machine.json) and the terminal tables of a study.
+ *
+ * Files are appended one repetition at a time and flushed at once, so an
+ * interrupted study keeps everything it finished. */
+#include "stats.h"
+#include "study.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <gnu/libc-version.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "ct_config.h"
+
+/* ---------------------------------------------------------------- files */
+
+static int mkdir_p(const char *dir)
+{
+	char p[4096];
+	snprintf(p, sizeof p, "%s", dir);
+	for (char *c = p + 1; *c; c++) {
+		if (*c != '/')
+			continue;
+		*c = '\0';
+		if (mkdir(p, 0755) && errno != EEXIST)
+			return -1;
+		*c = '/';
+	}
+	return mkdir(p, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+static FILE *open_in(const char *dir, const char *name)
+{
+	char p[4200];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return fopen(p, "w");
+}
+
+static const char *goarch(void)
+{
+	static struct utsname u;
+	uname(&u);
+	if (strcmp(u.machine, "x86_64") == 0)
+		return "amd64";
+	if (strcmp(u.machine, "aarch64") == 0)
+		return "arm64";
+	return u.machine;
+}
+
+static void config_key(const char *label, char *key, size_t len)
+{
+	size_t i = 0;
+	for (; label[i] && i + 1 < len; i++) {
+		char c = (char)tolower((unsigned char)label[i]);
+		key[i] = (c == ':' || c == '=' || c == ',' || c == ' ') ? '.' : c;
+	}
+	key[i] = '\0';
+}
+
+static const char csv_header[] =
+	"workload,mode,size,size_bytes,alloc,threads,place,rep,status,iters_per_thread,rounds,"
+	"ns_per_op,ns_per_op_min_thread,ns_per_op_max_thread,spread_pct,ops_per_s,"
+	"bytes_per_op,allocs_per_op,minflt_per_op,majflt_per_op,vcsw_per_op,ivcsw_per_op,"
+	"threads_pinned,pin_errors,oversubscribed,wall_ns,error\n";
+
+int ct_out_open(ct_study_t *s, char *err, size_t len)
+{
+	const ct_config_t *cfg = s->cfg;
+	if (mkdir_p(cfg->out)) {
+		snprintf(err, len, "cannot create '%s': %s", cfg->out, strerror(errno));
+		return -1;
+	}
+	s->txt = open_in(cfg->out, "results.txt");
+	s->csv = open_in(cfg->out, "results.csv");
+	if (!s->txt || !s->csv) {
+		snprintf(err, len, "cannot write in '%s': %s", cfg->out, strerror(errno));
+		return -1;
+	}
+	char bt[32];
+	fprintf(s->txt,
+		"goos: linux\ngoarch: %s\ncpu: %s\npkg: contend\ncontend-version: %s\n"
+		"cores: %u\nbenchtime: %s\ncount: %u\nns-per-op: per thread (mean over threads "
+		"of thread time / thread operations)\niterations: operations of all threads\n",
+		goarch(), s->machine.cpu_model, CT_VERSION, s->machine.cores,
+		ct_format_benchtime(&cfg->bt, bt, sizeof bt), cfg->count);
+	if (s->oversubscribed)
+		fprintf(s->txt, "oversubscribed: yes (more threads than the %u cores)\n",
+			s->machine.cores);
+	fputs("Unit ops/s better=higher\nUnit B/op assume=exact\nUnit allocs/op assume=exact\n",
+	      s->txt);
+	fputs(csv_header, s->csv);
+	fflush(s->txt);
+	fflush(s->csv);
+	return 0;
+}
+
+void ct_out_allocs(ct_study_t *s)
+{
+	for (size_t a = 0; a < s->cfg->nallocs; a++) {
+		const ct_alloc_state_t *st = &s->st[a];
+		char key[128];
+		config_key(s->cfg->allocs[a].label, key, sizeof key);
+		if (st->usable)
+			fprintf(s->txt, "alloc-%s: %s %s verified\n", key, st->version, st->live);
+		else
+			fprintf(s->txt, "alloc-%s: not measured: %s\n", key, st->why);
+	}
+	fflush(s->txt);
+}
+
+void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size_t len)
+{
+	const ct_plan_point_t *p = &s->pts[pt];
+	char size[32];
+	snprintf(buf, len, "%s/mode=%s/size=%s/alloc=%s/place=%s", p->wl->bench,
+		 p->wl->modes[p->mode], ct_format_size(p->size, size, sizeof size),
+		 s->cfg->allocs[a].label, ct_place_name(s->cfg->place));
+}
+
+/* Go prints ns/op with up to four significant figures. */
+static void fmt_num(double v, char *buf, size_t len)
+{
+	if (isnan(v))
+		snprintf(buf, len, "NaN");
+	else if (fabs(v) >= 1000 || v == 0)
+		snprintf(buf, len, "%.0f", v);
+	else if (fabs(v) >= 10)
+		snprintf(buf, len, "%.2f", v);
+	else
+		snprintf(buf, len, "%.4g", v);
+}
+
+static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *rec)
+{
+	const ct_plan_point_t *p = &s->pts[pt];
+	const ct_result_t *r = &rec->r;
+	char name[512], ns[32], ops[32];
+	ct_out_bench_name(s, pt, a, name, sizeof name);
+	if (!rec->ok) {
+		fprintf(s->txt, "# FAILED Benchmark%s-%u: %s\n", name, p->threads, r->err);
+		return;
+	}
+	fmt_num(r->ns_per_op, ns, sizeof ns);
+	snprintf(ops, sizeof ops, "%.4g", r->ops_per_s);
+	fprintf(s->txt, "Benchmark%s-%u\t%llu\t%s ns/op", name, p->threads,
+		(unsigned long long)(r->iters * p->threads), ns);
+	if (!isnan(p->bytes_per_op[a]))
+		fprintf(s->txt, "\t%.0f B/op\t%.3g allocs/op", p->bytes_per_op[a],
+			p->allocs_per_op[a]);
+	fprintf(s->txt, "\t%s ops/s\t%.3g minflt/op\t%.3g ctxsw/op\t%.3g spread-%%\n", ops,
+		r->minflt_per_op, r->vcsw_per_op + r->ivcsw_per_op,
+		100.0 * (r->ns_max - r->ns_min) / r->ns_per_op);
+}
+
+static void csv_record(ct_study_t *s, size_t pt, size_t a, unsigned rep, const ct_record_t *rec)
+{
+	const ct_plan_point_t *p = &s->pts[pt];
+	const ct_result_t *r = &rec->r;
+	char size[32], err[sizeof r->err];
+	snprintf(err, sizeof err, "%s", rec->ok ? "" : r->err);
+	for (char *c = err; *c; c++)
+		if (*c == ',' || *c == '"' || *c == '\n')
+			*c = ';';
+	fprintf(s->csv, "%s,%s,%s,%llu,%s,%u,%s,%u,%s,%llu,%u,%.6g,%.6g,%.6g,%.4g,%.6g,",
+		p->wl->name, p->wl->modes[p->mode], ct_format_size(p->size, size, sizeof size),
+		(unsigned long long)p->size, s->cfg->allocs[a].label, p->threads,
+		ct_place_name(s->cfg->place), rep + 1, rec->ok ? "ok" : "failed",
+		(unsigned long long)r->iters, r->rounds, r->ns_per_op, r->ns_min, r->ns_max,
+		r->ns_per_op > 0 ? 100.0 * (r->ns_max - r->ns_min) / r->ns_per_op : 0.0,
+		r->ops_per_s);
+	if (isnan(p->bytes_per_op[a]))
+		fputs(",,", s->csv);
+	else
+		fprintf(s->csv, "%.6g,%.6g,", p->bytes_per_op[a], p->allocs_per_op[a]);
+	fprintf(s->csv, "%.4g,%.4g,%.4g,%.4g,%u,%u,%d,%.0f,%s\n", r->minflt_per_op,
+		r->majflt_per_op, r->vcsw_per_op, r->ivcsw_per_op, r->pinned_ok, r->pin_errors,
+		p->threads > s->machine.cores, r->wall_ns, err);
+}
+
+void ct_out_record(ct_study_t *s, size_t pt, size_t a, unsigned rep)
+{
+	const ct_record_t *rec = ct_rec(s, pt, a, rep);
+	txt_record(s, pt, a, rec);
+	csv_record(s, pt, a, rep, rec);
+	fflush(s->txt);
+	fflush(s->csv);
+}
+
+void ct_out_close(ct_study_t *s)
+{
+	if (s->txt)
+		fclose(s->txt);
+	if (s->csv)
+		fclose(s->csv);
+	s->txt = s->csv = NULL;
+}
+
+/* ---------------------------------------------------------------- machine.json */
+
+static void json_str(FILE *f, const char *v)
+{
+	fputc('"', f);
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			fprintf(f, "\\%c", *v);
+		else if ((unsigned char)*v < 0x20)
+			fprintf(f, "\\u%04x", *v);
+		else
+			fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+static void read_first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	buf[0] = '\0';
+	if (f) {
+		if (fgets(buf, (int)len, f))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+	}
+}
+
+static void json_allocs(const ct_study_t *s, FILE *f)
+{
+	fputs("  \"allocators\": [\n", f);
+	for (size_t a = 0; a < s->cfg->nallocs; a++) {
+		const ct_alloc_spec_t *sp = &s->cfg->allocs[a];
+		const ct_alloc_state_t *st = &s->st[a];
+		fputs("    {\"name\": ", f);
+		json_str(f, sp->label);
+		fputs(", \"adapter\": ", f);
+		json_str(f, sp->adapter ? sp->adapter->name : "custom");
+		fputs(", \"preload\": ", f);
+		json_str(f, sp->path);
+		fputs(", \"live_malloc\": ", f);
+		json_str(f, st->live);
+		fputs(", \"version\": ", f);
+		json_str(f, st->version);
+		fprintf(f, ", \"verified\": %s, \"environment\": [", st->usable ? "true" : "false");
+		for (unsigned i = 0; i < sp->nenv; i++) {
+			fputs(i ? ", " : "", f);
+			json_str(f, sp->env[i]);
+		}
+		fputs("], \"status\": ", f);
+		json_str(f, st->usable ? "ok" : st->skipped ? "not installed" : st->why);
+		fprintf(f, "}%s\n", a + 1 < s->cfg->nallocs ? "," : "");
+	}
+	fputs("  ],\n", f);
+}
+
+void ct_out_machine(const ct_study_t *s, double duration_s)
+{
+	FILE *f = open_in(s->cfg->out, "machine.json");
+	if (!f)
+		return;
+	const ct_machine_t *m = &s->machine;
+	struct utsname u;
+	uname(&u);
+	char gov[128], started[64];
+	read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", gov, sizeof gov);
+	strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S%z", localtime(&s->started));
+	fputs("{\n  \"contend_version\": ", f);
+	json_str(f, CT_VERSION);
+	fputs(",\n  \"started\": ", f);
+	json_str(f, started);
+	fprintf(f, ",\n  \"duration_s\": %.2f,\n  \"complete\": %s,\n", duration_s,
+		duration_s > 0 ? "true" : "false");
+	fprintf(f, "  \"os\": {\"kernel\": ");
+	json_str(f, u.release);
+	fputs(", \"arch\": ", f);
+	json_str(f, u.machine);
+	fputs(", \"goarch\": ", f);
+	json_str(f, goarch());
+	fputs(", \"libc\": ", f);
+	json_str(f, gnu_get_libc_version());
+	fputs(", \"governor\": ", f);
+	json_str(f, gov[0] ? gov : "unknown");
+	fputs("},\n  \"cpu\": {\"model\": ", f);
+	json_str(f, m->cpu_model);
+	fprintf(f,
+		", \"packages\": %u, \"numa_nodes\": %u, \"cores\": %u, \"pus\": %u, "
+		"\"cores_in_machine\": %u, \"cache_line\": %u, \"l1d_bytes\": %llu, \"l2_bytes\": %llu, "
+		"\"l3_bytes\": %llu, \"l1d_count\": %u, \"l2_count\": %u, \"l3_count\": %u, "
+		"\"memory_bytes\": %llu},\n",
+		m->packages, m->numa_nodes, m->cores, m->pus, m->cores_total, m->line_bytes,
+		(unsigned long long)m->cache_bytes[1], (unsigned long long)m->cache_bytes[2],
+		(unsigned long long)m->cache_bytes[3], m->cache_count[1], m->cache_count[2],
+		m->cache_count[3], (unsigned long long)m->mem_bytes);
+	fputs("  \"build\": {\"compiler\": ", f);
+	json_str(f, CT_COMPILER);
+	fputs(", \"flags\": ", f);
+	json_str(f, CT_CFLAGS);
+	fputs("},\n", f);
+	json_allocs(s, f);
+	char bt[32];
+	fprintf(f, "  \"plan\": {\"benchtime\": \"%s\", \"count\": %u, \"place\": \"%s\", "
+		   "\"points\": %zu, \"oversubscribed\": %s, \"failed_repetitions\": %u}\n}\n",
+		ct_format_benchtime(&s->cfg->bt, bt, sizeof bt), s->cfg->count,
+		ct_place_name(s->cfg->place), s->npts, s->oversubscribed ? "true" : "false",
+		s->failed);
+	fclose(f);
+}

@@ -1,0 +1,272 @@
+/* runner.c — N pinned workers, barrier rounds, calibration (see runner.h). */
+#include "runner.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+	_Alignas(CT_CACHELINE_MAX) ct_span_t span;
+	unsigned idx;
+	int cpu;        /* assigned PU, -1 for none */
+	int bind_err;
+	int cpu_start, cpu_end;
+	pthread_t tid;
+	struct shared *sh;
+} worker_t;
+
+/* A reusable barrier whose party count can shrink, so a failed thread
+ * start can release the workers already waiting (pthread_barrier_t cannot,
+ * and macOS has none). Waiters sleep: oversubscribed runs must not spin. */
+typedef struct {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	unsigned parties, waiting;
+	unsigned long gen;
+} barrier_t;
+
+static void barrier_init(barrier_t *b, unsigned parties)
+{
+	pthread_mutex_init(&b->m, NULL);
+	pthread_cond_init(&b->c, NULL);
+	b->parties = parties;
+	b->waiting = 0;
+	b->gen = 0;
+}
+
+static void barrier_destroy(barrier_t *b)
+{
+	pthread_mutex_destroy(&b->m);
+	pthread_cond_destroy(&b->c);
+}
+
+static void barrier_trip_locked(barrier_t *b)
+{
+	b->waiting = 0;
+	b->gen++;
+	pthread_cond_broadcast(&b->c);
+}
+
+static void barrier_wait(barrier_t *b)
+{
+	pthread_mutex_lock(&b->m);
+	unsigned long gen = b->gen;
+	if (++b->waiting >= b->parties)
+		barrier_trip_locked(b);
+	else
+		while (gen == b->gen)
+			pthread_cond_wait(&b->c, &b->m);
+	pthread_mutex_unlock(&b->m);
+}
+
+/* Lower the party count (a worker never started); trips if all are in. */
+static void barrier_shrink(barrier_t *b, unsigned parties)
+{
+	pthread_mutex_lock(&b->m);
+	b->parties = parties;
+	if (b->waiting >= b->parties)
+		barrier_trip_locked(b);
+	pthread_mutex_unlock(&b->m);
+}
+
+typedef struct shared {
+	const ct_topo_t *topo;
+	const ct_point_t *p;
+	barrier_t start, done;
+	uint64_t iters; /* written by the controller before `start`; 0 = quit */
+} shared_t;
+
+uint64_t ct_predict_iters(uint64_t goal_ns, uint64_t prev_iters, uint64_t prev_ns)
+{
+	if (prev_ns == 0)
+		prev_ns = 1;
+	double n = (double)goal_ns * (double)prev_iters / (double)prev_ns;
+	n += n / 5;
+	if (n > 100.0 * (double)prev_iters)
+		n = 100.0 * (double)prev_iters;
+	if (n < (double)prev_iters + 1)
+		n = (double)prev_iters + 1;
+	if (n > (double)CT_MAX_ITERS)
+		n = (double)CT_MAX_ITERS;
+	return (uint64_t)n;
+}
+
+size_t ct_stack_size(uint64_t need)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t sz = (size_t)need + (256u << 10);
+	if (sz < (size_t)PTHREAD_STACK_MIN)
+		sz = PTHREAD_STACK_MIN;
+	return (sz + page - 1) / page * page;
+}
+
+static void *worker_main(void *arg)
+{
+	worker_t *w = arg;
+	shared_t *sh = w->sh;
+	const ct_point_t *p = sh->p;
+	w->bind_err = ct_topo_bind_self(sh->topo, w->cpu);
+	ct_kargs_t a = {.mode = p->mode, .size = p->size, .thread = w->idx, .threads = p->threads};
+	for (;;) {
+		barrier_wait(&sh->start);
+		uint64_t iters = sh->iters;
+		if (iters == 0)
+			break;
+		uint64_t sink = w->span.sink;
+		memset(&w->span, 0, sizeof w->span);
+		w->span.sink = sink;
+		w->span.census = p->census;
+		w->cpu_start = ct_topo_current_cpu();
+		p->wl->run(&a, iters, &w->span);
+		w->cpu_end = ct_topo_current_cpu();
+		barrier_wait(&sh->done);
+	}
+	return NULL;
+}
+
+/* Mean over threads of thread time, ns. */
+static uint64_t mean_thread_ns(const worker_t *w, unsigned n)
+{
+	double sum = 0;
+	for (unsigned i = 0; i < n; i++)
+		sum += (double)(w[i].span.t1_ns - w[i].span.t0_ns);
+	return (uint64_t)(sum / n);
+}
+
+static void summarize(const worker_t *w, const ct_point_t *p, uint64_t iters, ct_result_t *r)
+{
+	unsigned n = p->threads;
+	double ops = (double)iters * n, sum = 0;
+	uint64_t first = UINT64_MAX, last = 0;
+	r->ns_min = 1e300;
+	r->ns_max = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const ct_span_t *s = &w[i].span;
+		double t = (double)(s->t1_ns - s->t0_ns) / (double)iters;
+		sum += t;
+		r->ns_min = t < r->ns_min ? t : r->ns_min;
+		r->ns_max = t > r->ns_max ? t : r->ns_max;
+		first = s->t0_ns < first ? s->t0_ns : first;
+		last = s->t1_ns > last ? s->t1_ns : last;
+		r->minflt_per_op += (double)(s->ru1.ru_minflt - s->ru0.ru_minflt) / ops;
+		r->majflt_per_op += (double)(s->ru1.ru_majflt - s->ru0.ru_majflt) / ops;
+		r->vcsw_per_op += (double)(s->ru1.ru_nvcsw - s->ru0.ru_nvcsw) / ops;
+		r->ivcsw_per_op += (double)(s->ru1.ru_nivcsw - s->ru0.ru_nivcsw) / ops;
+		r->allocs_per_op += (double)(s->allocs1 - s->allocs0) / ops;
+		r->bytes_per_op += (double)(s->bytes1 - s->bytes0) / ops;
+		r->sink += s->sink;
+		bool on = w[i].cpu < 0 || (w[i].cpu_start == w[i].cpu && w[i].cpu_end == w[i].cpu);
+		r->pinned_ok += (w[i].cpu >= 0 && on);
+		r->pin_errors += w[i].bind_err != 0;
+	}
+	r->iters = iters;
+	r->ns_per_op = sum / n;
+	r->wall_ns = (double)(last - first);
+	r->ops_per_s = r->wall_ns > 0 ? ops * 1e9 / r->wall_ns : 0;
+}
+
+/* Runs one round of iters on every worker; returns the mean thread ns. */
+static uint64_t round_run(shared_t *sh, worker_t *w, uint64_t iters)
+{
+	sh->iters = iters;
+	barrier_wait(&sh->start);
+	barrier_wait(&sh->done);
+	return mean_thread_ns(w, sh->p->threads);
+}
+
+/* Warm-up, calibration and the measured round. Returns the measured iters. */
+static uint64_t calibrate_and_measure(shared_t *sh, worker_t *w, unsigned *rounds)
+{
+	const ct_point_t *p = sh->p;
+	if (p->census) { /* fixed count, no warm-up: only calls are counted */
+		*rounds = 1;
+		round_run(sh, w, p->bt.iters);
+		return p->bt.iters;
+	}
+	if (p->bt.iters) {
+		uint64_t warm = p->bt.iters / 10 ? p->bt.iters / 10 : 1;
+		round_run(sh, w, warm);
+		round_run(sh, w, p->bt.iters);
+		*rounds = 2;
+		return p->bt.iters;
+	}
+	uint64_t iters = p->hint_iters / 10 ? p->hint_iters / 10 : 1;
+	for (unsigned k = 0;; k++) {
+		uint64_t t = round_run(sh, w, iters);
+		*rounds = k + 1;
+		if ((k > 0 && t >= p->bt.ns) || iters >= CT_MAX_ITERS || k >= 40)
+			return iters;
+		iters = ct_predict_iters(p->bt.ns, iters, t);
+	}
+}
+
+static int start_workers(shared_t *sh, worker_t *w, const int *cpus, ct_result_t *r)
+{
+	const ct_point_t *p = sh->p;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	int e = pthread_attr_setstacksize(&attr, ct_stack_size(p->wl->stack_bytes(p->size)));
+	for (unsigned i = 0; i < p->threads && e == 0; i++) {
+		w[i].idx = i;
+		w[i].cpu = cpus[i];
+		w[i].sh = sh;
+		e = pthread_create(&w[i].tid, &attr, worker_main, &w[i]);
+		if (e) {
+			snprintf(r->err, sizeof r->err, "cannot start worker %u of %u: %s", i + 1,
+				 p->threads, strerror(e));
+			/* release the ones already waiting: they read iters 0 and quit */
+			sh->iters = 0;
+			barrier_shrink(&sh->start, i + 1);
+			barrier_wait(&sh->start);
+			for (unsigned j = 0; j < i; j++)
+				pthread_join(w[j].tid, NULL);
+		}
+	}
+	pthread_attr_destroy(&attr);
+	return e ? -1 : 0;
+}
+
+int ct_run_point(const ct_topo_t *topo, const ct_point_t *p, ct_result_t *r)
+{
+	memset(r, 0, sizeof *r);
+	if (p->threads == 0 || p->threads > CT_MAX_THREADS) {
+		snprintf(r->err, sizeof r->err, "bad thread count %u", p->threads);
+		return -1;
+	}
+	int *cpus = calloc(p->threads, sizeof *cpus);
+	worker_t *w = aligned_alloc(CT_CACHELINE_MAX, p->threads * sizeof *w);
+	shared_t sh = {.topo = topo, .p = p};
+	int rc = -1;
+	if (!cpus || !w) {
+		snprintf(r->err, sizeof r->err, "out of memory for %u workers", p->threads);
+		goto out;
+	}
+	memset(w, 0, p->threads * sizeof *w);
+	if (ct_topo_plan(topo, p->place, p->threads, cpus) != 0) {
+		snprintf(r->err, sizeof r->err, "cannot plan placement '%s' for %u threads",
+			 ct_place_name(p->place), p->threads);
+		goto out;
+	}
+	barrier_init(&sh.start, p->threads + 1);
+	barrier_init(&sh.done, p->threads + 1);
+	if (start_workers(&sh, w, cpus, r) == 0) {
+		unsigned rounds = 0;
+		uint64_t iters = calibrate_and_measure(&sh, w, &rounds);
+		summarize(w, p, iters, r);
+		r->rounds = rounds;
+		sh.iters = 0;
+		barrier_wait(&sh.start);
+		for (unsigned i = 0; i < p->threads; i++)
+			pthread_join(w[i].tid, NULL);
+		rc = 0;
+	}
+	barrier_destroy(&sh.start);
+	barrier_destroy(&sh.done);
+out:
+	free(cpus);
+	free(w);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/* runner.h — one point of a study on N pinned threads, in this process.
+ *
+ * ct_run_point() creates the workers (stacks sized for the kernel), pins each
+ * one after it starts, releases them together with a barrier, and runs
+ * rounds of `iters` operations per thread: warm-up and calibration rounds
+ * first (Go's b.N rule: grow iters until the mean thread time reaches the
+ * benchtime), then the measured round. Each worker owns its slot (padded to
+ * a cache line); the controller reads the slots only after the round's
+ * closing barrier. */
+#ifndef CT_RUNNER_H
+#define CT_RUNNER_H
+
+#include "topo.h"
+#include "units.h"
+#include "workload.h"
+
+typedef struct {
+	const ct_workload_t *wl;
+	int mode;
+	uint64_t size;       /* bytes */
+	unsigned threads;
+	ct_place_t place;
+	ct_benchtime_t bt;
+	uint64_t hint_iters; /* iters of an earlier repetition of this point, or 0 */
+	ct_census_fn census; /* census runs: count allocation calls (fixed iters) */
+} ct_point_t;
+
+typedef struct {
+	uint64_t iters;            /* per thread, measured round */
+	unsigned rounds;           /* rounds run, measured one included */
+	double ns_per_op;          /* mean over threads of thread ns / iters */
+	double ns_min, ns_max;     /* fastest and slowest thread, ns/op */
+	double ops_per_s;          /* all threads' ops / (last end - first start) */
+	double wall_ns;            /* last end - first start of the measured round */
+	double minflt_per_op, majflt_per_op;
+	double vcsw_per_op, ivcsw_per_op;
+	double allocs_per_op, bytes_per_op; /* census runs only */
+	unsigned pinned_ok;        /* workers seen on their assigned PU at start and end */
+	unsigned pin_errors;       /* bind calls that failed */
+	uint64_t sink;
+	char err[192];             /* set when the point failed */
+} ct_result_t;
+
+/* 0 on success; -1 with r->err set. */
+int ct_run_point(const ct_topo_t *topo, const ct_point_t *p, ct_result_t *r);
+
+/* Go's predictN: iters for the next round from the last one, +20% margin,
+ * at most 100x growth, at least +1, at most CT_MAX_ITERS. */
+#define CT_MAX_ITERS 100000000000ull
+uint64_t ct_predict_iters(uint64_t goal_ns, uint64_t prev_iters, uint64_t prev_ns);
+
+/* Thread stack bytes for a kernel that needs `need` bytes of its own. */
+size_t ct_stack_size(uint64_t need);
+
+#endif

@@ -1,0 +1,72 @@
+/* study.h — a study in the parent: the plan (points), the per-allocator
+ * state, every repetition's record, and the writers that turn them into the
+ * results directory and the terminal tables (output.c). driver.c runs it. */
+#ifndef CT_STUDY_H
+#define CT_STUDY_H
+
+#include "cli.h"
+#include "runner.h"
+
+#include <stdio.h>
+
+typedef struct {
+	const ct_workload_t *wl;
+	int mode;
+	uint64_t size;
+	unsigned threads;
+	/* census figures per allocator; NAN when the census failed */
+	double allocs_per_op[CT_MAX_ALLOCS], bytes_per_op[CT_MAX_ALLOCS];
+	uint64_t hint[CT_MAX_ALLOCS]; /* iters of the first repetition */
+} ct_plan_point_t;
+
+typedef struct {
+	bool done, ok;
+	ct_result_t r;       /* r.err holds the reason when !ok */
+} ct_record_t;
+
+typedef struct {
+	bool usable;          /* installed and proved live */
+	bool skipped;         /* default allocator not installed: not a failure */
+	char version[128];
+	char live[4096];      /* library malloc resolved to in the timing child */
+	char why[512];        /* why it is unusable */
+} ct_alloc_state_t;
+
+typedef struct {
+	const ct_config_t *cfg;
+	const ct_topo_t *topo;
+	ct_machine_t machine;
+	char exe[4096];
+	char census_lib[4096];
+	ct_plan_point_t *pts;
+	size_t npts;
+	ct_alloc_state_t st[CT_MAX_ALLOCS];
+	ct_record_t *recs;    /* [point][alloc][rep] */
+	FILE *txt, *csv;
+	uint64_t t_start_ns;
+	time_t started;
+	unsigned failed;      /* failed repetitions */
+	bool oversubscribed;
+} ct_study_t;
+
+static inline ct_record_t *ct_rec(const ct_study_t *s, size_t pt, size_t a, unsigned rep)
+{
+	return &s->recs[(pt * s->cfg->nallocs + a) * s->cfg->count + rep];
+}
+
+/* output.c */
+int ct_out_open(ct_study_t *s, char *err, size_t len);
+/* Config lines naming each allocator: after the allocators are proved. */
+void ct_out_allocs(ct_study_t *s);
+void ct_out_record(ct_study_t *s, size_t pt, size_t a, unsigned rep);
+void ct_out_machine(const ct_study_t *s, double duration_s);
+void ct_out_close(ct_study_t *s);
+void ct_out_tables(const ct_study_t *s, FILE *f);
+/* Benchmark name without the -N suffix: "Smaug/mode=heap/size=1KiB/alloc=glibc/place=compact". */
+void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size_t len);
+
+/* driver.c */
+int ct_run_study(const ct_config_t *cfg);
+int ct_list(void);
+
+#endif

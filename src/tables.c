@@ -1,0 +1,207 @@
+/* tables.c — the terminal summary of a study: per workload, sizes x modes
+ * down, allocators x thread counts across; each cell the median per-thread
+ * ns/op with the half-width of its 95% CI, and under each size the heap/stack
+ * ratio ("~" when the two CIs overlap: not a significant difference). */
+#include "stats.h"
+#include "study.h"
+
+#include <math.h>
+#include <string.h>
+
+#define CELL 13
+
+static size_t find_point(const ct_study_t *s, const ct_workload_t *wl, int mode, uint64_t size,
+			 unsigned threads)
+{
+	for (size_t i = 0; i < s->npts; i++) {
+		const ct_plan_point_t *p = &s->pts[i];
+		if (p->wl == wl && p->mode == mode && p->size == size && p->threads == threads)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/* Summary of ns/op over the good repetitions; n == 0 when there are none. */
+static void point_summary(const ct_study_t *s, size_t pt, size_t a, ct_summary_t *out,
+			  unsigned *failed)
+{
+	double v[1024];
+	size_t n = 0;
+	*failed = 0;
+	for (unsigned r = 0; r < s->cfg->count; r++) {
+		const ct_record_t *rec = ct_rec(s, pt, a, r);
+		if (rec->ok && n < 1024)
+			v[n++] = rec->r.ns_per_op;
+		*failed += rec->done && !rec->ok;
+	}
+	ct_summarize(v, n, out);
+}
+
+static void fmt_ns(double v, char *buf, size_t len)
+{
+	if (v >= 1000)
+		snprintf(buf, len, "%.0f", v);
+	else if (v >= 10)
+		snprintf(buf, len, "%.1f", v);
+	else
+		snprintf(buf, len, "%.2f", v);
+}
+
+static void print_cell(const ct_study_t *s, size_t pt, size_t a, FILE *f)
+{
+	char cell[64], ns[32];
+	ct_summary_t sm;
+	unsigned failed;
+	if (pt == SIZE_MAX || !s->st[a].usable) {
+		fprintf(f, "%*s", CELL, "-");
+		return;
+	}
+	point_summary(s, pt, a, &sm, &failed);
+	if (sm.n == 0) {
+		fprintf(f, "%*s", CELL, failed ? "FAILED" : "-");
+		return;
+	}
+	fmt_ns(sm.median, ns, sizeof ns);
+	double ci = ct_ci_pct(&sm);
+	if (ci < 0)
+		snprintf(cell, sizeof cell, "%s ±?", ns);
+	else
+		snprintf(cell, sizeof cell, "%s ±%.0f%%", ns, ci < 1 ? 1 : ci);
+	fprintf(f, "%*s%s", CELL - 1, cell, failed ? "!" : " ");
+}
+
+static void print_ratio(const ct_study_t *s, size_t heap, size_t stack, size_t a, FILE *f)
+{
+	ct_summary_t h, st;
+	unsigned fh, fs;
+	if (heap == SIZE_MAX || stack == SIZE_MAX || !s->st[a].usable) {
+		fprintf(f, "%*s", CELL, "");
+		return;
+	}
+	point_summary(s, heap, a, &h, &fh);
+	point_summary(s, stack, a, &st, &fs);
+	if (!h.n || !st.n || st.median <= 0) {
+		fprintf(f, "%*s", CELL, "-");
+		return;
+	}
+	bool overlap = !h.has_ci || !st.has_ci || (h.lo <= st.hi && st.lo <= h.hi);
+	char cell[32];
+	snprintf(cell, sizeof cell, "%.2fx%s", h.median / st.median, overlap ? "~" : "");
+	fprintf(f, "%*s ", CELL - 1, cell);
+}
+
+static void print_header(const ct_study_t *s, FILE *f)
+{
+	const ct_config_t *cfg = s->cfg;
+	fprintf(f, "%-8s%-9s", "", "");
+	for (size_t a = 0; a < cfg->nallocs; a++) {
+		int w = (int)(CELL * cfg->nthreads);
+		fprintf(f, "%*.*s", w, w - 1, cfg->allocs[a].label);
+	}
+	fprintf(f, "\n%-8s%-9s", "size", "mode");
+	for (size_t a = 0; a < cfg->nallocs; a++)
+		for (size_t t = 0; t < cfg->nthreads; t++) {
+			char h[32];
+			snprintf(h, sizeof h, "%llu thr", (unsigned long long)cfg->threads[t]);
+			fprintf(f, "%*s", CELL, h);
+		}
+	fputc('\n', f);
+}
+
+static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, uint64_t size, FILE *f)
+{
+	const ct_config_t *cfg = s->cfg;
+	char sz[32];
+	ct_format_size(size, sz, sizeof sz);
+	int stack = ct_workload_mode(wl, "stack"), heap = ct_workload_mode(wl, "heap");
+	bool first = true, have_stack = false, have_heap = false;
+	for (int m = 0; wl->modes[m]; m++) {
+		if (find_point(s, wl, m, size, (unsigned)cfg->threads[0]) == SIZE_MAX)
+			continue;
+		have_stack |= m == stack;
+		have_heap |= m == heap;
+		fprintf(f, "%-8s%-9s", first ? sz : "", wl->modes[m]);
+		first = false;
+		for (size_t a = 0; a < cfg->nallocs; a++)
+			for (size_t t = 0; t < cfg->nthreads; t++)
+				print_cell(s, find_point(s, wl, m, size, (unsigned)cfg->threads[t]), a, f);
+		fputc('\n', f);
+	}
+	if (!have_stack || !have_heap)
+		return;
+	fprintf(f, "%-8s%-9s", "", "heap/stk");
+	for (size_t a = 0; a < cfg->nallocs; a++)
+		for (size_t t = 0; t < cfg->nthreads; t++) {
+			unsigned th = (unsigned)cfg->threads[t];
+			print_ratio(s, find_point(s, wl, heap, size, th), find_point(s, wl, stack, size, th),
+				    a, f);
+		}
+	fputc('\n', f);
+}
+
+/* One line on what the census saw in heap and stack modes. */
+static void print_census(const ct_study_t *s, const ct_workload_t *wl, FILE *f)
+{
+	unsigned heap_ok = 0, heap_n = 0, stack_ok = 0, stack_n = 0, missing = 0;
+	int stack = ct_workload_mode(wl, "stack"), heap = ct_workload_mode(wl, "heap");
+	for (size_t i = 0; i < s->npts; i++) {
+		const ct_plan_point_t *p = &s->pts[i];
+		if (p->wl != wl || (p->mode != stack && p->mode != heap))
+			continue;
+		for (size_t a = 0; a < s->cfg->nallocs; a++) {
+			if (!s->st[a].usable)
+				continue;
+			if (isnan(p->allocs_per_op[a])) {
+				missing++;
+				continue;
+			}
+			bool heapm = p->mode == heap;
+			bool good = heapm ? p->allocs_per_op[a] == 1 && p->bytes_per_op[a] >= (double)p->size
+					  : p->allocs_per_op[a] == 0 && p->bytes_per_op[a] == 0;
+			heap_n += heapm;
+			heap_ok += heapm && good;
+			stack_n += !heapm;
+			stack_ok += !heapm && good;
+		}
+	}
+	fprintf(f, "census: heap %u/%u points at 1 alloc/op and B/op >= size; stack %u/%u at 0 and 0",
+		heap_ok, heap_n, stack_ok, stack_n);
+	if (missing)
+		fprintf(f, "; %u points without a census", missing);
+	fputs(" (see results.csv)\n", f);
+}
+
+static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f)
+{
+	uint64_t sizes[256];
+	size_t n = 0;
+	for (size_t i = 0; i < s->npts; i++) {
+		if (s->pts[i].wl != wl)
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < n; k++)
+			seen |= sizes[k] == s->pts[i].size;
+		if (!seen && n < 256)
+			sizes[n++] = s->pts[i].size;
+	}
+	if (!n)
+		return;
+	fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u repetitions\n", wl->name,
+		s->cfg->count);
+	print_header(s, f);
+	for (size_t k = 0; k < n; k++)
+		print_size_block(s, wl, sizes[k], f);
+	print_census(s, wl, f);
+}
+
+void ct_out_tables(const ct_study_t *s, FILE *f)
+{
+	for (size_t w = 0; w < s->cfg->nwl; w++)
+		print_workload(s, s->cfg->wl[w], f);
+	fputs("\n±? fewer than 6 good repetitions (no CI)   ! some repetitions failed   "
+	      "x~ heap/stack CIs overlap\n",
+	      f);
+	if (s->oversubscribed)
+		fprintf(f, "oversubscribed: some thread counts exceed the %u cores\n",
+			s->machine.cores);
+}

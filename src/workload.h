@@ -1,0 +1,94 @@
+/* workload.h — the descriptor every workload (kernel) exports, and the span
+ * helpers a kernel uses to mark its timed loop.
+ *
+ * A workload is one file in workloads/ exporting one const ct_workload_t.
+ * To add one: write workloads/<name>.c, declare it below, add it to the
+ * ct_workloads[] table in src/workloads.c and to CT_WORKLOAD_SOURCES in
+ * CMakeLists.txt. Nothing else in the engine changes.
+ *
+ * Contract for run():
+ * - runs on a worker thread whose stack holds stack_bytes(size) more bytes;
+ * - does any set-up first, then ct_span_begin(), exactly `iters` operations,
+ *   ct_span_end(), then any tear-down;
+ * - folds what each operation produced into span->sink so the work cannot be
+ *   deleted, and frees everything it allocated before returning. */
+#ifndef CT_WORKLOAD_H
+#define CT_WORKLOAD_H
+
+#include "contend.h"
+
+#include <sys/resource.h>
+
+/* Allocation calls and bytes requested by the calling thread, from the
+ * census interposer (census/census.c); NULL when it is not loaded. */
+typedef void (*ct_census_fn)(uint64_t *allocs, uint64_t *bytes);
+
+typedef struct {
+	uint64_t t0_ns, t1_ns;         /* edges of the timed loop */
+	uint64_t sink;                 /* folded results of the operations */
+	ct_census_fn census;           /* set by the runner in census runs */
+	uint64_t allocs0, bytes0, allocs1, bytes1;
+	struct rusage ru0, ru1;        /* RUSAGE_THREAD at the edges */
+} ct_span_t;
+
+typedef struct {
+	int mode;        /* index into the workload's modes[] */
+	uint64_t size;   /* object size, bytes */
+	unsigned thread; /* worker index, 0-based */
+	unsigned threads;
+} ct_kargs_t;
+
+typedef struct ct_workload {
+	const char *name;            /* on the command line: "smaug" */
+	const char *bench;           /* in Benchmark names: "Smaug" */
+	const char *doc;             /* one line: what an operation is */
+	const char *probes;          /* which allocator mechanism it exercises */
+	const char *const *modes;    /* NULL-terminated */
+	const char *default_modes;   /* comma list */
+	const char *default_sizes;   /* size list, or NULL when the size is fixed */
+	uint64_t fixed_size;         /* bytes, when default_sizes is NULL */
+	uint64_t min_size, max_size; /* accepted --size range, bytes */
+	uint64_t (*stack_bytes)(uint64_t size);
+	void (*run)(const ct_kargs_t *a, uint64_t iters, ct_span_t *span);
+} ct_workload_t;
+
+static inline void ct_span_begin(ct_span_t *s)
+{
+	getrusage(RUSAGE_THREAD, &s->ru0);
+	if (s->census)
+		s->census(&s->allocs0, &s->bytes0);
+	s->t0_ns = ct_now_ns();
+}
+
+static inline void ct_span_end(ct_span_t *s)
+{
+	s->t1_ns = ct_now_ns();
+	if (s->census)
+		s->census(&s->allocs1, &s->bytes1);
+	getrusage(RUSAGE_THREAD, &s->ru1);
+}
+
+/* The control operation: the loop, the sink and nothing else. Its ns/op is
+ * the harness's own cost, the floor under every other figure. */
+static inline void ct_control_loop(uint64_t iters, ct_span_t *s)
+{
+	uint64_t sink = 0;
+	ct_span_begin(s);
+	for (uint64_t i = 0; i < iters; i++) {
+		sink += i;
+		CT_OPAQUE(sink);
+	}
+	ct_span_end(s);
+	s->sink += sink;
+}
+
+/* Registry (src/workloads.c). */
+extern const ct_workload_t ct_wl_bilbo, ct_wl_smaug;
+extern const ct_workload_t *const ct_workloads[];
+extern const size_t ct_nworkloads;
+
+const ct_workload_t *ct_workload_find(const char *name);
+/* Index of mode in w->modes, or -1. */
+int ct_workload_mode(const ct_workload_t *w, const char *mode);
+
+#endif

@@ -1,0 +1,27 @@
+/* workloads.c — the workload registry. To add a workload, add its
+ * descriptor here (the table is counted with sizeof). */
+#include "workload.h"
+
+#include <string.h>
+
+const ct_workload_t *const ct_workloads[] = {
+	&ct_wl_bilbo,
+	&ct_wl_smaug,
+};
+const size_t ct_nworkloads = sizeof ct_workloads / sizeof ct_workloads[0];
+
+const ct_workload_t *ct_workload_find(const char *name)
+{
+	for (size_t i = 0; i < ct_nworkloads; i++)
+		if (strcmp(ct_workloads[i]->name, name) == 0)
+			return ct_workloads[i];
+	return NULL;
+}
+
+int ct_workload_mode(const ct_workload_t *w, const char *mode)
+{
+	for (int i = 0; w->modes[i]; i++)
+		if (strcmp(w->modes[i], mode) == 0)
+			return i;
+	return -1;
+}

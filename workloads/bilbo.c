@@ -1,0 +1,90 @@
+/* bilbo.c — the seed's Bilbo benchmark: a 16-byte struct of two int64.
+ *
+ * One operation:
+ *   stack    bilbo_value() builds the struct and returns it by value
+ *            (in registers on x86-64 and arm64: the seed's BilboStack);
+ *   heap     bilbo_new() mallocs it, fills it and returns the pointer; the
+ *            caller reads it and frees it (BilboHeap: 16 B/op, 1 alloc/op);
+ *   control  the loop alone: the harness's cost per operation.
+ * Both real modes cross one non-inlinable, non-cloneable call and fold the
+ * two fields into the sink; they differ only in where the struct lives.
+ *
+ * Probes: the allocator's smallest size class and its per-thread fast path
+ * (glibc tcache, mimalloc's page free list, tcmalloc's thread cache,
+ * jemalloc's tcache). */
+#include "workload.h"
+
+#include <stdlib.h>
+
+typedef struct {
+	int64_t a, b;
+} bilbo_t;
+
+enum { BILBO_STACK, BILBO_HEAP, BILBO_CONTROL };
+static const char *const bilbo_modes[] = {"stack", "heap", "control", NULL};
+
+CT_NOIPA static bilbo_t bilbo_value(int64_t i)
+{
+	bilbo_t v = {i, i ^ 0x5bd1e995};
+	return v;
+}
+
+CT_NOIPA static bilbo_t *bilbo_new(int64_t i)
+{
+	bilbo_t *p = malloc(sizeof *p);
+	if (!p)
+		abort();
+	p->a = i;
+	p->b = i ^ 0x5bd1e995;
+	return p;
+}
+
+static void bilbo_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
+{
+	uint64_t sink = 0;
+	switch (a->mode) {
+	case BILBO_STACK:
+		ct_span_begin(s);
+		for (uint64_t i = 0; i < iters; i++) {
+			bilbo_t v = bilbo_value((int64_t)i);
+			sink += (uint64_t)(v.a + v.b);
+		}
+		ct_span_end(s);
+		break;
+	case BILBO_HEAP:
+		ct_span_begin(s);
+		for (uint64_t i = 0; i < iters; i++) {
+			bilbo_t *p = bilbo_new((int64_t)i);
+			sink += (uint64_t)(p->a + p->b);
+			free(p);
+		}
+		ct_span_end(s);
+		break;
+	default:
+		ct_control_loop(iters, s);
+		break;
+	}
+	s->sink += sink;
+}
+
+static uint64_t bilbo_stack_bytes(uint64_t size)
+{
+	(void)size;
+	return 0;
+}
+
+const ct_workload_t ct_wl_bilbo = {
+	.name = "bilbo",
+	.bench = "Bilbo",
+	.doc = "16-byte struct of two int64: returned by value (stack) or malloc'd, filled, "
+	       "read and freed (heap)",
+	.probes = "smallest size class; the per-thread fast path of each allocator",
+	.modes = bilbo_modes,
+	.default_modes = "stack,heap,control",
+	.default_sizes = NULL,
+	.fixed_size = sizeof(bilbo_t),
+	.min_size = sizeof(bilbo_t),
+	.max_size = sizeof(bilbo_t),
+	.stack_bytes = bilbo_stack_bytes,
+	.run = bilbo_run,
+};
