@@ -1,0 +1,102 @@
+/* test_units.c — the parsers and printers of sizes, durations and lists. */
+#include "test.h"
+#include "units.h"
+
+static void sizes(void)
+{
+	static const struct {
+		const char *in;
+		unsigned long long want; /* 0: must fail */
+	} cases[] = {
+		{"16", 16},        {"64B", 64},          {"64b", 64},          {"1KiB", 1024},
+		{"1K", 1024},      {"1KB", 1024},        {"1kib", 1024},       {"1MiB", 1 << 20},
+		{"1M", 1 << 20},   {"2GiB", 2ull << 30}, {"1.5KiB", 1536},     {"0.5MiB", 512 << 10},
+		{"", 0},           {"KiB", 0},           {"-1KiB", 0},         {"1KiBx", 0},
+		{"1 KiB", 0},      {"1.2B", 0},          {"1TiB", 0},          {"1Kib ", 0},
+		{"99999999999999999999", 0},             {"17179869184GiB", 0}, {"1.", 0},
+		{".5K", 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint64_t v = 0;
+		ct_err_t err = {{0}};
+		int rc = ct_parse_size(cases[i].in, &v, &err);
+		if (cases[i].want) {
+			EXPECT_EQ_U(rc, 0);
+			EXPECT_EQ_U(v, cases[i].want);
+		} else {
+			EXPECT(rc == -1 && err.msg[0]);
+			if (rc != -1)
+				fprintf(stderr, "  accepted bad size '%s'\n", cases[i].in);
+		}
+	}
+}
+
+static void durations(void)
+{
+	ct_benchtime_t bt;
+	ct_err_t err;
+	EXPECT(ct_parse_benchtime("50ms", &bt, &err) == 0 && bt.ns == 50000000 && bt.iters == 0);
+	EXPECT(ct_parse_benchtime("1s", &bt, &err) == 0 && bt.ns == 1000000000);
+	EXPECT(ct_parse_benchtime("1.5s", &bt, &err) == 0 && bt.ns == 1500000000);
+	EXPECT(ct_parse_benchtime("200us", &bt, &err) == 0 && bt.ns == 200000);
+	EXPECT(ct_parse_benchtime("1000x", &bt, &err) == 0 && bt.iters == 1000 && bt.ns == 0);
+	const char *bad[] = {"", "50", "50 ms", "ms", "-1s", "0x", "x", "10q", "1e3ms", "0.1ns",
+			     "12xx"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int rc = ct_parse_benchtime(bad[i], &bt, &err);
+		EXPECT(rc == -1);
+		if (rc != -1)
+			fprintf(stderr, "  accepted bad benchtime '%s'\n", bad[i]);
+	}
+}
+
+static void lists(void)
+{
+	uint64_t v[64];
+	size_t n;
+	ct_err_t err;
+	EXPECT(ct_parse_count_list("1-4", 1, 1024, v, 64, &n, &err) == 0);
+	EXPECT_EQ_U(n, 4);
+	EXPECT_EQ_U(v[0] + v[1] + v[2] + v[3], 10);
+	EXPECT(ct_parse_count_list("1,2,2,8", 1, 1024, v, 64, &n, &err) == 0);
+	EXPECT_EQ_U(n, 3); /* duplicates dropped */
+	EXPECT(ct_parse_size_list("1KiB-1MiB", 16, 1ull << 30, v, 64, &n, &err) == 0);
+	EXPECT_EQ_U(n, 11);
+	EXPECT_EQ_U(v[10], 1 << 20);
+	EXPECT(ct_parse_size_list("3KiB-16KiB", 16, 1ull << 30, v, 64, &n, &err) == 0);
+	EXPECT_EQ_U(n, 3); /* 3, 6, 12 KiB */
+	const char *bad[] = {"", ",", "1,", ",1", "1,,2", "4-1", "0", "-1", "1-", "1-2-3", "2000",
+			     "a", "1-1025"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int rc = ct_parse_count_list(bad[i], 1, 1024, v, 64, &n, &err);
+		EXPECT(rc == -1);
+		if (rc != -1)
+			fprintf(stderr, "  accepted bad list '%s'\n", bad[i]);
+	}
+	EXPECT(ct_parse_count_list("1-100", 1, 1024, v, 64, &n, &err) == -1); /* > max values */
+}
+
+static void printing(void)
+{
+	char b[32];
+	EXPECT_STR(ct_format_size(16, b, sizeof b), "16B");
+	EXPECT_STR(ct_format_size(1536, b, sizeof b), "1536B");
+	EXPECT_STR(ct_format_size(1024, b, sizeof b), "1KiB");
+	EXPECT_STR(ct_format_size(1 << 20, b, sizeof b), "1MiB");
+	EXPECT_STR(ct_format_size(3ull << 30, b, sizeof b), "3GiB");
+	ct_benchtime_t bt = {.ns = 30000000};
+	EXPECT_STR(ct_format_benchtime(&bt, b, sizeof b), "30ms");
+	bt = (ct_benchtime_t){.iters = 1000};
+	EXPECT_STR(ct_format_benchtime(&bt, b, sizeof b), "1000x");
+	bt = (ct_benchtime_t){.ns = 1500};
+	EXPECT_STR(ct_format_benchtime(&bt, b, sizeof b), "1500ns");
+}
+
+int main(void)
+{
+	sizes();
+	durations();
+	lists();
+	printing();
+	return t_finish("test_units");
+}
