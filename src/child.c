@@ -73,6 +73,12 @@ int ct_child_main(int argc, char **argv)
 	ct_census_fn census = (ct_census_fn)dlsym(RTLD_DEFAULT, "ct_census_counts");
 
 	bool ok = strcmp(live, expect) == 0;
+#ifdef CT_SANITIZED
+	/* A sanitizer runtime owns malloc in a sanitized build (made for the
+	 * tests, never for measurements); the C library's column accepts it. */
+	if (strcmp(argv[3], "-") == 0 && (strstr(live, "libasan") || strstr(live, "libtsan")))
+		ok = true;
+#endif
 	if (!ok)
 		snprintf(why, sizeof why, "malloc resolves to %s, not %s", live, expect);
 	ct_topo_t *topo = ok ? ct_topo_open(why, sizeof why) : NULL;

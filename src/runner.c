@@ -97,7 +97,9 @@ uint64_t ct_predict_iters(uint64_t goal_ns, uint64_t prev_iters, uint64_t prev_n
 size_t ct_stack_size(uint64_t need)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t sz = (size_t)need + (256u << 10);
+	/* glibc carves static TLS out of the thread stack, and sanitizer
+	 * runtimes keep hundreds of KiB there: 1 MiB beyond the kernel's need. */
+	size_t sz = (size_t)need + (1u << 20);
 	if (sz < (size_t)PTHREAD_STACK_MIN)
 		sz = PTHREAD_STACK_MIN;
 	return (sz + page - 1) / page * page;

@@ -2,6 +2,7 @@
 #include "topo.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <hwloc.h>
 #include <sched.h>
 #include <stdio.h>
@@ -128,19 +129,18 @@ void ct_topo_machine(const ct_topo_t *t, ct_machine_t *m)
 
 static int plan_scatter(const ct_topo_t *t, unsigned n, int *cpu)
 {
+	/* hwloc_distrib allocates the n sets itself (hwloc_bitmap_dup) */
 	hwloc_bitmap_t *sets = calloc(n, sizeof *sets);
 	if (!sets)
 		return -1;
-	for (unsigned i = 0; i < n; i++)
-		sets[i] = hwloc_bitmap_alloc();
 	hwloc_obj_t root = hwloc_get_root_obj(t->h);
 	int rc = hwloc_distrib(t->h, &root, 1, sets, n, INT_MAX, 0);
 	for (unsigned i = 0; i < n; i++) {
-		if (rc == 0) {
+		if (rc == 0 && sets[i]) {
 			hwloc_bitmap_singlify(sets[i]);
 			cpu[i] = hwloc_bitmap_first(sets[i]);
 		}
-		hwloc_bitmap_free(sets[i]);
+		hwloc_bitmap_free(sets[i]); /* NULL is fine */
 	}
 	free(sets);
 	return rc;
