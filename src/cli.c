@@ -39,9 +39,13 @@ void ct_cli_run_usage(FILE *f)
 	      "  -s, --size LIST       object sizes for sized workloads, e.g. 64B,1KiB or\n"
 	      "                        1KiB-1MiB (powers of two) (default 1KiB-1MiB)\n"
 	      "  -p, --place POLICY    compact, scatter or none (default compact)\n"
-	      "  -n, --count N         repetitions per point (default 6; 6+ gives a 95% CI)\n"
+	      "  -n, --count N         repetitions per point (default 9; 6+ gives a 95% CI,\n"
+	      "                        9+ one that ignores an outlier on each side)\n"
+	      "      --ci-target PCT   add repetitions to a point while its 95%% CI is wider\n"
+	      "                        than ±PCT%% of the median (default 5; 0: never)\n"
+	      "      --max-count N     at most N repetitions per point (default 3x --count)\n"
 	      "      --benchtime T     time per repetition, e.g. 30ms, or iterations, 1000x\n"
-	      "                        (default 30ms)\n"
+	      "                        (default 10ms)\n"
 	      "      --timeout T       give up on one repetition after T (default 120s)\n"
 	      "  -o, --out DIR         results directory (default results/<date-time>)\n"
 	      "  -q, --quiet           no tables on stdout\n"
@@ -214,8 +218,9 @@ static void defaults(ct_config_t *cfg, unsigned cores)
 	cfg->wl[1] = &ct_wl_smaug;
 	cfg->nwl = 2;
 	cfg->place = CT_PLACE_COMPACT;
-	cfg->count = 6;
-	cfg->bt.ns = 30 * 1000000ull;
+	cfg->count = 9;
+	cfg->ci_target_pct = 5;
+	cfg->bt.ns = 10 * 1000000ull;
 	cfg->timeout_ns = 120 * 1000000000ull;
 }
 
@@ -256,6 +261,21 @@ static void parse_option(int c, const char *arg, ct_config_t *cfg)
 		if (ct_parse_duration(arg, &cfg->timeout_ns, &err))
 			bad("--timeout", arg, err.msg);
 		break;
+	case 'C': {
+		char *end;
+		double v2 = strtod(arg, &end);
+		if (end != arg && *end == '%')
+			end++;
+		if (end == arg || *end || !(v2 >= 0 && v2 <= 100))
+			bad("--ci-target", arg, "want a percentage from 0 to 100");
+		cfg->ci_target_pct = v2;
+		break;
+	}
+	case 'M':
+		if (ct_parse_u64(arg, 1, 100000, &v, &err))
+			bad("--max-count", arg, err.msg);
+		cfg->max_count = (unsigned)v;
+		break;
 	case 'o':
 		if (!*arg || strlen(arg) >= sizeof cfg->out)
 			bad("--out", arg, "empty or too long");
@@ -273,6 +293,7 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 		{"size", required_argument, NULL, 's'},     {"place", required_argument, NULL, 'p'},
 		{"count", required_argument, NULL, 'n'},    {"benchtime", required_argument, NULL, 'B'},
 		{"timeout", required_argument, NULL, 'T'},  {"out", required_argument, NULL, 'o'},
+		{"ci-target", required_argument, NULL, 'C'}, {"max-count", required_argument, NULL, 'M'},
 		{"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -302,6 +323,11 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 		default_threads(cfg);
 	if (!cfg->out[0])
 		default_out(cfg);
+	if (!cfg->max_count)
+		cfg->max_count = cfg->count * 3 > 100000 ? 100000 : cfg->count * 3;
+	if (cfg->max_count < cfg->count)
+		ct_usage_error("--max-count: bad value '%u': below --count %u", cfg->max_count,
+			       cfg->count);
 	check_modes(cfg);
 	check_sizes(cfg);
 	check_out(cfg);

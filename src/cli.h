@@ -29,6 +29,8 @@ typedef struct {
 	size_t nsizes;
 	ct_place_t place;
 	unsigned count;              /* repetitions per point */
+	unsigned max_count;          /* cap when extending points with a wide CI */
+	double ci_target_pct;        /* extend a point while its CI half-width exceeds this; 0: never */
 	ct_benchtime_t bt;
 	uint64_t timeout_ns;         /* per point and repetition */
 	char out[4096];              /* results directory */

@@ -83,7 +83,7 @@ static void plan(ct_study_t *s)
 	size_t cap = 0;
 	for (size_t w = 0; w < s->cfg->nwl; w++)
 		plan_workload(s, s->cfg->wl[w], &cap);
-	s->recs = calloc(s->npts * s->cfg->nallocs * s->cfg->count, sizeof *s->recs);
+	s->recs = calloc(s->npts * s->cfg->nallocs * s->cfg->max_count, sizeof *s->recs);
 	if (!s->recs) {
 		fprintf(stderr, "contend: out of memory for %zu points\n", s->npts);
 		exit(CT_EXIT_FAIL);
@@ -320,27 +320,55 @@ static void open_alloc(ct_study_t *s, size_t a, child_t *c)
 	ct_proto_get(hello, "live", st->live, sizeof st->live);
 }
 
+static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned rep)
+{
+	char why[512], hello[8192];
+	ct_record_t *rec = ct_rec(s, pt, a, rep);
+	if (kids[a].pid <= 0 &&
+	    child_start(s, a, false, &kids[a], hello, sizeof hello, why, sizeof why)) {
+		rec->done = true;
+		snprintf(rec->r.err, sizeof rec->r.err, "restart failed: %.170s", why);
+	} else
+		child_point(s, &kids[a], pt, a, false, rec);
+	if (rec->ok && !s->pts[pt].hint[a])
+		s->pts[pt].hint[a] = rec->r.iters;
+	s->failed += !rec->ok;
+	ct_out_record(s, pt, a, rep);
+}
+
+/* A point whose CI is wider than the target gets more repetitions. */
+static bool wants_more(const ct_study_t *s, size_t pt, size_t a)
+{
+	ct_summary_t sm;
+	unsigned failed;
+	if (!s->st[a].usable || s->cfg->ci_target_pct <= 0)
+		return false;
+	ct_point_summary(s, pt, a, &sm, &failed);
+	return sm.has_ci && ct_ci_pct(&sm) > s->cfg->ci_target_pct;
+}
+
+/* Repetitions interleaved across allocators (A B C A B C), then extra
+ * rounds, still interleaved, for the allocators whose CI is too wide. */
 static void timed_pass(ct_study_t *s, child_t *kids)
 {
 	const ct_config_t *cfg = s->cfg;
-	char why[512], hello[8192];
-	for (size_t pt = 0; pt < s->npts; pt++)
+	for (size_t pt = 0; pt < s->npts; pt++) {
 		for (unsigned rep = 0; rep < cfg->count; rep++)
-			for (size_t a = 0; a < cfg->nallocs; a++) {
-				if (!s->st[a].usable)
-					continue;
-				ct_record_t *rec = ct_rec(s, pt, a, rep);
-				if (kids[a].pid <= 0 &&
-				    child_start(s, a, false, &kids[a], hello, sizeof hello, why, sizeof why)) {
-					rec->done = true;
-					snprintf(rec->r.err, sizeof rec->r.err, "restart failed: %.170s", why);
-				} else
-					child_point(s, &kids[a], pt, a, false, rec);
-				if (rec->ok && rep == 0)
-					s->pts[pt].hint[a] = rec->r.iters;
-				s->failed += !rec->ok;
-				ct_out_record(s, pt, a, rep);
-			}
+			for (size_t a = 0; a < cfg->nallocs; a++)
+				if (s->st[a].usable)
+					one_rep(s, kids, pt, a, rep);
+		for (unsigned rep = cfg->count; rep < cfg->max_count; rep++) {
+			bool more = false;
+			for (size_t a = 0; a < cfg->nallocs; a++)
+				if (wants_more(s, pt, a)) {
+					one_rep(s, kids, pt, a, rep);
+					s->extra++;
+					more = true;
+				}
+			if (!more)
+				break;
+		}
+	}
 }
 
 static void warn_oversubscription(ct_study_t *s)
@@ -414,8 +442,9 @@ int ct_run_study(const ct_config_t *cfg)
 	bool alloc_failed = false;
 	for (size_t a = 0; a < cfg->nallocs; a++)
 		alloc_failed |= !s.st[a].usable && !s.st[a].skipped;
-	note("done in %.1fs: %u failed repetitions%s; results in %s", secs, s.failed,
-	     alloc_failed ? ", some allocators could not be measured" : "", cfg->out);
+	note("done in %.1fs: %u failed repetitions, %u added to narrow CIs%s; results in %s", secs,
+	     s.failed, s.extra, alloc_failed ? ", some allocators could not be measured" : "",
+	     cfg->out);
 	ct_topo_close((ct_topo_t *)s.topo);
 	free(s.pts);
 	free(s.recs);

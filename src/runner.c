@@ -195,12 +195,17 @@ static uint64_t calibrate_and_measure(shared_t *sh, worker_t *w, unsigned *round
 		*rounds = 2;
 		return p->bt.iters;
 	}
+	/* Grow iters as Go does; the measured round is the first to reach the
+	 * benchtime after a warm-up round of at least a tenth of it. With a
+	 * hint, the first round is that warm-up. */
 	uint64_t iters = p->hint_iters / 10 ? p->hint_iters / 10 : 1;
+	bool warm = false;
 	for (unsigned k = 0;; k++) {
 		uint64_t t = round_run(sh, w, iters);
 		*rounds = k + 1;
-		if ((k > 0 && t >= p->bt.ns) || iters >= CT_MAX_ITERS || k >= 40)
+		if ((warm && t >= p->bt.ns) || iters >= CT_MAX_ITERS || k >= 40)
 			return iters;
+		warm |= t >= p->bt.ns / 10;
 		iters = ct_predict_iters(p->bt.ns, iters, t);
 	}
 }

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "runner.h"
+#include "stats.h"
 
 #include <stdio.h>
 
@@ -46,12 +47,13 @@ typedef struct {
 	uint64_t t_start_ns;
 	time_t started;
 	unsigned failed;      /* failed repetitions */
+	unsigned extra;       /* repetitions added to narrow wide CIs */
 	bool oversubscribed;
 } ct_study_t;
 
 static inline ct_record_t *ct_rec(const ct_study_t *s, size_t pt, size_t a, unsigned rep)
 {
-	return &s->recs[(pt * s->cfg->nallocs + a) * s->cfg->count + rep];
+	return &s->recs[(pt * s->cfg->nallocs + a) * s->cfg->max_count + rep];
 }
 
 /* output.c */
@@ -62,6 +64,10 @@ void ct_out_record(ct_study_t *s, size_t pt, size_t a, unsigned rep);
 void ct_out_machine(const ct_study_t *s, double duration_s);
 void ct_out_close(ct_study_t *s);
 void ct_out_tables(const ct_study_t *s, FILE *f);
+/* Median and CI of ns/op over the point's good repetitions (n == 0: none);
+ * failed counts the failed ones. */
+void ct_point_summary(const ct_study_t *s, size_t pt, size_t a, ct_summary_t *out,
+		      unsigned *failed);
 /* Benchmark name without the -N suffix: "Smaug/mode=heap/size=1KiB/alloc=glibc/place=compact". */
 void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size_t len);
 

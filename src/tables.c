@@ -21,14 +21,13 @@ static size_t find_point(const ct_study_t *s, const ct_workload_t *wl, int mode,
 	return SIZE_MAX;
 }
 
-/* Summary of ns/op over the good repetitions; n == 0 when there are none. */
-static void point_summary(const ct_study_t *s, size_t pt, size_t a, ct_summary_t *out,
-			  unsigned *failed)
+void ct_point_summary(const ct_study_t *s, size_t pt, size_t a, ct_summary_t *out,
+		      unsigned *failed)
 {
 	double v[1024];
 	size_t n = 0;
 	*failed = 0;
-	for (unsigned r = 0; r < s->cfg->count; r++) {
+	for (unsigned r = 0; r < s->cfg->max_count; r++) {
 		const ct_record_t *rec = ct_rec(s, pt, a, r);
 		if (rec->ok && n < 1024)
 			v[n++] = rec->r.ns_per_op;
@@ -56,7 +55,7 @@ static void print_cell(const ct_study_t *s, size_t pt, size_t a, FILE *f)
 		fprintf(f, "%*s", CELL, "-");
 		return;
 	}
-	point_summary(s, pt, a, &sm, &failed);
+	ct_point_summary(s, pt, a, &sm, &failed);
 	if (sm.n == 0) {
 		fprintf(f, "%*s", CELL, failed ? "FAILED" : "-");
 		return;
@@ -78,8 +77,8 @@ static void print_ratio(const ct_study_t *s, size_t heap, size_t stack, size_t a
 		fprintf(f, "%*s", CELL, "");
 		return;
 	}
-	point_summary(s, heap, a, &h, &fh);
-	point_summary(s, stack, a, &st, &fs);
+	ct_point_summary(s, heap, a, &h, &fh);
+	ct_point_summary(s, stack, a, &st, &fs);
 	if (!h.n || !st.n || st.median <= 0) {
 		fprintf(f, "%*s", CELL, "-");
 		return;
@@ -186,12 +185,76 @@ static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f
 	}
 	if (!n)
 		return;
-	fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u repetitions\n", wl->name,
-		s->cfg->count);
+	if (s->cfg->max_count > s->cfg->count && s->cfg->ci_target_pct > 0)
+		fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u to %u repetitions\n",
+			wl->name, s->cfg->count, s->cfg->max_count);
+	else
+		fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u repetitions\n", wl->name,
+			s->cfg->count);
 	print_header(s, f);
 	for (size_t k = 0; k < n; k++)
 		print_size_block(s, wl, sizes[k], f);
 	print_census(s, wl, f);
+}
+
+/* Self-check of the study's precision: the 1-thread points' CI half-widths. */
+static void print_precision(const ct_study_t *s, FILE *f)
+{
+	unsigned n = 0, wide = 0, noci = 0;
+	double widest = 0;
+	size_t wpt = 0, wa = 0;
+	for (size_t pt = 0; pt < s->npts; pt++) {
+		if (s->pts[pt].threads != 1)
+			continue;
+		for (size_t a = 0; a < s->cfg->nallocs; a++) {
+			ct_summary_t sm;
+			unsigned failed;
+			if (!s->st[a].usable)
+				continue;
+			ct_point_summary(s, pt, a, &sm, &failed);
+			double ci = ct_ci_pct(&sm);
+			n++;
+			noci += ci < 0;
+			wide += ci > 5;
+			if (ci > widest) {
+				widest = ci;
+				wpt = pt;
+				wa = a;
+			}
+		}
+	}
+	if (!n)
+		return;
+	if (noci == n) {
+		fprintf(f, "precision: no confidence intervals (run -n 6 or more)\n");
+		return;
+	}
+	char name[512];
+	ct_out_bench_name(s, wpt, wa, name, sizeof name);
+	fprintf(f, "precision: %u of %u 1-thread points have a 95%% CI within ±5%%; widest ±%.1f%% (%s)\n",
+		n - wide - noci, n, widest, name);
+}
+
+static void print_failures(const ct_study_t *s, FILE *f)
+{
+	unsigned shown = 0;
+	for (size_t pt = 0; pt < s->npts; pt++)
+		for (size_t a = 0; a < s->cfg->nallocs; a++)
+			for (unsigned r = 0; r < s->cfg->max_count; r++) {
+				const ct_record_t *rec = ct_rec(s, pt, a, r);
+				if (!rec->done || rec->ok)
+					continue;
+				if (shown++ == 0)
+					fputs("failed repetitions:\n", f);
+				if (shown > 20)
+					continue;
+				char name[512];
+				ct_out_bench_name(s, pt, a, name, sizeof name);
+				fprintf(f, "  %s-%u rep %u: %s\n", name, s->pts[pt].threads, r + 1,
+					rec->r.err);
+			}
+	if (shown > 20)
+		fprintf(f, "  ... and %u more (see results.csv)\n", shown - 20);
 }
 
 void ct_out_tables(const ct_study_t *s, FILE *f)
@@ -204,4 +267,9 @@ void ct_out_tables(const ct_study_t *s, FILE *f)
 	if (s->oversubscribed)
 		fprintf(f, "oversubscribed: some thread counts exceed the %u cores\n",
 			s->machine.cores);
+	for (size_t a = 0; a < s->cfg->nallocs; a++)
+		if (!s->st[a].usable)
+			fprintf(f, "%s: not measured: %s\n", s->cfg->allocs[a].label, s->st[a].why);
+	print_precision(s, f);
+	print_failures(s, f);
 }
