@@ -111,8 +111,7 @@ static void parse_allocs(const char *arg, ct_config_t *cfg)
 	snprintf(buf, sizeof buf, "%s", arg);
 	if (!*arg || arg[0] == ',' || arg[strlen(arg) - 1] == ',')
 		bad("--alloc", arg, "empty item in list");
-	cfg->nallocs = 0;
-	cfg->allocs_default = false;
+	cfg->allocs_default = false; /* repeated -a options add up */
 	/* Items are split on ',' but a tunable list (NAME:k=v,k=v) continues
 	 * an item: a piece with '=' and no ':' or '/' after a variant joins it. */
 	char *save = NULL, *prev_variant = NULL;

@@ -10,6 +10,20 @@
 
 #define CELL 13
 
+/* An allocator's column group is wide enough for its label; the extra
+ * width goes to the group's first cell. */
+static int group_extra(const ct_study_t *s, size_t a)
+{
+	int need = (int)strlen(s->cfg->allocs[a].label) + 1 - (int)(CELL * s->cfg->nthreads);
+	return need > 0 ? need : 0;
+}
+
+static void pad(const ct_study_t *s, size_t a, size_t t, FILE *f)
+{
+	if (t == 0)
+		fprintf(f, "%*s", group_extra(s, a), "");
+}
+
 static size_t find_point(const ct_study_t *s, const ct_workload_t *wl, int mode, uint64_t size,
 			 unsigned threads)
 {
@@ -66,7 +80,8 @@ static void print_cell(const ct_study_t *s, size_t pt, size_t a, FILE *f)
 		snprintf(cell, sizeof cell, "%s ±?", ns);
 	else
 		snprintf(cell, sizeof cell, "%s ±%.0f%%", ns, ci < 1 ? 1 : ci);
-	fprintf(f, "%*s%s", CELL - 1, cell, failed ? "!" : " ");
+	/* "±" is two bytes of UTF-8 but one column: one more byte of width */
+	fprintf(f, "%*s%s", CELL, cell, failed ? "!" : " ");
 }
 
 static void print_ratio(const ct_study_t *s, size_t heap, size_t stack, size_t a, FILE *f)
@@ -93,13 +108,13 @@ static void print_header(const ct_study_t *s, FILE *f)
 {
 	const ct_config_t *cfg = s->cfg;
 	fprintf(f, "%-8s%-9s", "", "");
-	for (size_t a = 0; a < cfg->nallocs; a++) {
-		int w = (int)(CELL * cfg->nthreads);
-		fprintf(f, "%*.*s", w, w - 1, cfg->allocs[a].label);
-	}
+	for (size_t a = 0; a < cfg->nallocs; a++)
+		fprintf(f, "%*s", (int)(CELL * cfg->nthreads) + group_extra(s, a),
+			cfg->allocs[a].label);
 	fprintf(f, "\n%-8s%-9s", "size", "mode");
 	for (size_t a = 0; a < cfg->nallocs; a++)
 		for (size_t t = 0; t < cfg->nthreads; t++) {
+			pad(s, a, t, f);
 			char h[32];
 			snprintf(h, sizeof h, "%llu thr", (unsigned long long)cfg->threads[t]);
 			fprintf(f, "%*s", CELL, h);
@@ -122,8 +137,10 @@ static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, uint6
 		fprintf(f, "%-8s%-9s", first ? sz : "", wl->modes[m]);
 		first = false;
 		for (size_t a = 0; a < cfg->nallocs; a++)
-			for (size_t t = 0; t < cfg->nthreads; t++)
+			for (size_t t = 0; t < cfg->nthreads; t++) {
+				pad(s, a, t, f);
 				print_cell(s, find_point(s, wl, m, size, (unsigned)cfg->threads[t]), a, f);
+			}
 		fputc('\n', f);
 	}
 	if (!have_stack || !have_heap)
@@ -132,6 +149,7 @@ static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, uint6
 	for (size_t a = 0; a < cfg->nallocs; a++)
 		for (size_t t = 0; t < cfg->nthreads; t++) {
 			unsigned th = (unsigned)cfg->threads[t];
+			pad(s, a, t, f);
 			print_ratio(s, find_point(s, wl, heap, size, th), find_point(s, wl, stack, size, th),
 				    a, f);
 		}
@@ -185,7 +203,8 @@ static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f
 	}
 	if (!n)
 		return;
-	if (s->cfg->max_count > s->cfg->count && s->cfg->ci_target_pct > 0)
+	if (s->cfg->max_count > s->cfg->count && s->cfg->ci_target_pct > 0 &&
+	    s->cfg->count >= CT_MIN_CI_SAMPLES)
 		fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u to %u repetitions\n",
 			wl->name, s->cfg->count, s->cfg->max_count);
 	else
