@@ -15,12 +15,23 @@ static int parse_point(const char *line, ct_point_t *p, ct_census_fn census, cha
 	char wl[64], mode[64], place[32];
 	unsigned long long size, bt_ns, bt_iters, hint;
 	unsigned threads, want_census;
-	if (sscanf(line, "P %63s %63s %llu %u %31s %llu %llu %llu %u", wl, mode, &size, &threads,
-		   place, &bt_ns, &bt_iters, &hint, &want_census) != 9) {
+	int used = 0;
+	if (sscanf(line, "P %63s %63s %llu %u %31s %llu %llu %llu %u%n", wl, mode, &size, &threads,
+		   place, &bt_ns, &bt_iters, &hint, &want_census, &used) != 9) {
 		snprintf(err, errlen, "malformed command");
 		return -1;
 	}
 	memset(p, 0, sizeof *p);
+	const char *rest = line + used;
+	for (int i = 0; i < CT_MAX_PARAMS; i++) {
+		char *end;
+		p->param[i] = strtoull(rest, &end, 10);
+		if (end == rest) {
+			snprintf(err, errlen, "malformed parameters");
+			return -1;
+		}
+		rest = end;
+	}
 	p->wl = ct_workload_find(wl);
 	p->mode = p->wl ? ct_workload_mode(p->wl, mode) : -1;
 	int pl = ct_place_parse(place);

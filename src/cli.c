@@ -38,6 +38,8 @@ void ct_cli_run_usage(FILE *f)
 	      "                        two up to the core count, plus the core count)\n"
 	      "  -s, --size LIST       object sizes for sized workloads, e.g. 64B,1KiB or\n"
 	      "                        1KiB-1MiB (powers of two) (default 1KiB-1MiB)\n"
+	      "  -P, --param LIST      workload parameters, name=value[,name=value]\n"
+	      "                        (see `contend list`)\n"
 	      "  -p, --place POLICY    compact, scatter or none (default compact)\n"
 	      "  -n, --count N         repetitions per point (default 9; 6+ gives a 95% CI,\n"
 	      "                        9+ one that ignores an outlier on each side)\n"
@@ -100,6 +102,28 @@ static void parse_modes(const char *arg, ct_config_t *cfg)
 		if (strlen(t) >= sizeof cfg->modes[0] || cfg->nmodes >= CT_MAX_LIST)
 			bad("--mode", t, "too long");
 		snprintf(cfg->modes[cfg->nmodes++], sizeof cfg->modes[0], "%s", t);
+	}
+}
+
+static void parse_params(const char *arg, ct_config_t *cfg)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", arg);
+	if (!*arg || arg[strlen(arg) - 1] == ',')
+		bad("--param", arg, "empty item in list");
+	char *save = NULL;
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(t, '=');
+		ct_err_t err;
+		if (!eq || eq == t || (size_t)(eq - t) >= sizeof cfg->params[0].name)
+			bad("--param", t, "want name=value");
+		if (cfg->nparams >= CT_MAX_PARAMS)
+			bad("--param", t, "too many parameters");
+		*eq = '\0';
+		snprintf(cfg->params[cfg->nparams].name, sizeof cfg->params[0].name, "%s", t);
+		if (ct_parse_size(eq + 1, &cfg->params[cfg->nparams].value, &err))
+			bad("--param", eq + 1, err.msg);
+		cfg->nparams++;
 	}
 }
 
@@ -198,6 +222,30 @@ static void check_sizes(const ct_config_t *cfg)
 	}
 }
 
+/* Each parameter belongs to a selected workload and fits its range there. */
+static void check_params(const ct_config_t *cfg)
+{
+	for (size_t i = 0; i < cfg->nparams; i++) {
+		bool found = false;
+		for (size_t w = 0; w < cfg->nwl; w++) {
+			int k = ct_workload_param(cfg->wl[w], cfg->params[i].name);
+			if (k < 0)
+				continue;
+			found = true;
+			const ct_param_t *pd = &cfg->wl[w]->params[k];
+			if (cfg->params[i].value < pd->min || cfg->params[i].value > pd->max) {
+				char v[32], why[160];
+				snprintf(v, sizeof v, "%llu", (unsigned long long)cfg->params[i].value);
+				snprintf(why, sizeof why, "%s takes %s from %llu to %llu", cfg->wl[w]->name,
+					 pd->name, (unsigned long long)pd->min, (unsigned long long)pd->max);
+				bad("--param", v, why);
+			}
+		}
+		if (!found)
+			bad("--param", cfg->params[i].name, "no selected workload has this parameter");
+	}
+}
+
 static void check_out(const ct_config_t *cfg)
 {
 	char p[4200];
@@ -230,6 +278,7 @@ static void parse_option(int c, const char *arg, ct_config_t *cfg)
 	switch (c) {
 	case 'w': parse_workloads(arg, cfg); break;
 	case 'm': parse_modes(arg, cfg); break;
+	case 'P': parse_params(arg, cfg); break;
 	case 'a': parse_allocs(arg, cfg); break;
 	case 't':
 		if (ct_parse_count_list(arg, 1, CT_MAX_THREADS, cfg->threads, CT_MAX_LIST,
@@ -290,6 +339,7 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 		{"workload", required_argument, NULL, 'w'}, {"mode", required_argument, NULL, 'm'},
 		{"alloc", required_argument, NULL, 'a'},    {"threads", required_argument, NULL, 't'},
 		{"size", required_argument, NULL, 's'},     {"place", required_argument, NULL, 'p'},
+		{"param", required_argument, NULL, 'P'},
 		{"count", required_argument, NULL, 'n'},    {"benchtime", required_argument, NULL, 'B'},
 		{"timeout", required_argument, NULL, 'T'},  {"out", required_argument, NULL, 'o'},
 		{"ci-target", required_argument, NULL, 'C'}, {"max-count", required_argument, NULL, 'M'},
@@ -301,7 +351,7 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":w:m:a:t:s:p:n:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":w:m:a:t:s:p:P:n:o:qh", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			ct_cli_run_usage(stdout);
 			exit(0);
@@ -329,5 +379,6 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 			       cfg->count);
 	check_modes(cfg);
 	check_sizes(cfg);
+	check_params(cfg);
 	check_out(cfg);
 }

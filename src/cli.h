@@ -27,6 +27,11 @@ typedef struct {
 	size_t nthreads;
 	uint64_t sizes[CT_MAX_LIST]; /* -s; empty: each workload's defaults */
 	size_t nsizes;
+	struct {
+		char name[32];
+		uint64_t value;
+	} params[CT_MAX_PARAMS];     /* --param name=value */
+	size_t nparams;
 	ct_place_t place;
 	unsigned count;              /* repetitions per point */
 	unsigned max_count;          /* cap when extending points with a wide CI */

@@ -33,6 +33,17 @@ typedef struct {
 
 /* ---------------------------------------------------------------- plan */
 
+/* The workload's defaults, overridden by --param. */
+static void plan_params(const ct_config_t *cfg, const ct_workload_t *wl, uint64_t *param)
+{
+	for (int i = 0; i < ct_workload_nparams(wl) && i < CT_MAX_PARAMS; i++) {
+		param[i] = wl->params[i].def;
+		for (size_t k = 0; k < cfg->nparams; k++)
+			if (strcmp(cfg->params[k].name, wl->params[i].name) == 0)
+				param[i] = cfg->params[k].value;
+	}
+}
+
 static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 {
 	const ct_config_t *cfg = s->cfg;
@@ -73,6 +84,7 @@ static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 				p->mode = modes[m];
 				p->size = sizes[z];
 				p->threads = (unsigned)cfg->threads[t];
+				plan_params(cfg, wl, p->param);
 				for (size_t a = 0; a < CT_MAX_ALLOCS; a++)
 					p->allocs_per_op[a] = p->bytes_per_op[a] = NAN;
 			}
@@ -225,12 +237,15 @@ static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool cens
 	const ct_config_t *cfg = s->cfg;
 	uint64_t census_iters = (4u << 20) / p->size;
 	census_iters = census_iters < 16 ? 16 : census_iters > 1000 ? 1000 : census_iters;
-	char cmd[512], line[8192];
-	int n = snprintf(cmd, sizeof cmd, "P %s %s %llu %u %s %llu %llu %llu %d\n", p->wl->name,
+	char cmd[1024], line[8192];
+	int n = snprintf(cmd, sizeof cmd, "P %s %s %llu %u %s %llu %llu %llu %d", p->wl->name,
 			 p->wl->modes[p->mode], (unsigned long long)p->size, p->threads,
 			 ct_place_name(cfg->place), census ? 0ull : (unsigned long long)cfg->bt.ns,
 			 census ? (unsigned long long)census_iters : (unsigned long long)cfg->bt.iters,
 			 (unsigned long long)p->hint[a], census);
+	for (int i = 0; i < CT_MAX_PARAMS; i++)
+		n += snprintf(cmd + n, sizeof cmd - (size_t)n, " %llu", (unsigned long long)p->param[i]);
+	n += snprintf(cmd + n, sizeof cmd - (size_t)n, "\n");
 	memset(rec, 0, sizeof *rec);
 	rec->done = true;
 	int rc = write(c->cmd, cmd, (size_t)n) == n ? child_line(c, line, sizeof line, cfg->timeout_ns)
@@ -470,6 +485,10 @@ static void list_workloads(void)
 			       ct_format_size(w->max_size, hi, sizeof hi), w->default_sizes);
 		else
 			printf("  %-8s size: %s (fixed)\n", "", ct_format_size(w->fixed_size, lo, sizeof lo));
+		for (int k = 0; k < ct_workload_nparams(w); k++)
+			printf("  %-8s --param %s=N: %s (default %llu, %llu..%llu)\n", "", w->params[k].name,
+			       w->params[k].doc, (unsigned long long)w->params[k].def,
+			       (unsigned long long)w->params[k].min, (unsigned long long)w->params[k].max);
 		printf("  %-8s probes: %s\n", "", w->probes);
 	}
 }

@@ -68,7 +68,7 @@ static const char csv_header[] =
 	"workload,mode,size,size_bytes,alloc,threads,place,rep,status,iters_per_thread,rounds,"
 	"ns_per_op,ns_per_op_min_thread,ns_per_op_max_thread,spread_pct,ops_per_s,"
 	"bytes_per_op,allocs_per_op,minflt_per_op,majflt_per_op,vcsw_per_op,ivcsw_per_op,"
-	"threads_pinned,pin_errors,oversubscribed,wall_ns,error\n";
+	"threads_pinned,pin_errors,oversubscribed,wall_ns,params,error\n";
 
 int ct_out_open(ct_study_t *s, char *err, size_t len)
 {
@@ -115,13 +115,25 @@ void ct_out_allocs(ct_study_t *s)
 	fflush(s->txt);
 }
 
+/* "name=value" for each parameter of the point's workload, joined by sep. */
+static void param_list(const ct_plan_point_t *p, const char *sep, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < ct_workload_nparams(p->wl) && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s=%llu", i ? sep : "",
+					 p->wl->params[i].name, (unsigned long long)p->param[i]);
+}
+
 void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size_t len)
 {
 	const ct_plan_point_t *p = &s->pts[pt];
-	char size[32];
-	snprintf(buf, len, "%s/mode=%s/size=%s/alloc=%s/place=%s", p->wl->bench,
+	char size[32], params[256];
+	param_list(p, "/", params, sizeof params);
+	snprintf(buf, len, "%s/mode=%s/size=%s%s%s/alloc=%s/place=%s", p->wl->bench,
 		 p->wl->modes[p->mode], ct_format_size(p->size, size, sizeof size),
-		 s->cfg->allocs[a].label, ct_place_name(s->cfg->place));
+		 params[0] ? "/" : "", params, s->cfg->allocs[a].label,
+		 ct_place_name(s->cfg->place));
 }
 
 /* Go prints ns/op with up to four significant figures. */
@@ -179,9 +191,11 @@ static void csv_record(ct_study_t *s, size_t pt, size_t a, unsigned rep, const c
 		fputs(",,", s->csv);
 	else
 		fprintf(s->csv, "%.6g,%.6g,", p->bytes_per_op[a], p->allocs_per_op[a]);
-	fprintf(s->csv, "%.4g,%.4g,%.4g,%.4g,%u,%u,%d,%.0f,%s\n", r->minflt_per_op,
+	char params[256];
+	param_list(p, ";", params, sizeof params);
+	fprintf(s->csv, "%.4g,%.4g,%.4g,%.4g,%u,%u,%d,%.0f,%s,%s\n", r->minflt_per_op,
 		r->majflt_per_op, r->vcsw_per_op, r->ivcsw_per_op, r->pinned_ok, r->pin_errors,
-		p->threads > s->machine.cores, r->wall_ns, err);
+		p->threads > s->machine.cores, r->wall_ns, params, err);
 }
 
 void ct_out_record(ct_study_t *s, size_t pt, size_t a, unsigned rep)

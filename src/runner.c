@@ -75,6 +75,7 @@ static void barrier_shrink(barrier_t *b, unsigned parties)
 typedef struct shared {
 	const ct_topo_t *topo;
 	const ct_point_t *p;
+	void *wl_shared; /* the workload's setup() result */
 	barrier_t start, done;
 	uint64_t iters; /* written by the controller before `start`; 0 = quit */
 } shared_t;
@@ -111,7 +112,9 @@ static void *worker_main(void *arg)
 	shared_t *sh = w->sh;
 	const ct_point_t *p = sh->p;
 	w->bind_err = ct_topo_bind_self(sh->topo, w->cpu);
-	ct_kargs_t a = {.mode = p->mode, .size = p->size, .thread = w->idx, .threads = p->threads};
+	ct_kargs_t a = {.mode = p->mode, .size = p->size, .thread = w->idx, .threads = p->threads,
+			.shared = sh->wl_shared};
+	memcpy(a.param, p->param, sizeof a.param);
 	for (;;) {
 		barrier_wait(&sh->start);
 		uint64_t iters = sh->iters;
@@ -257,6 +260,15 @@ int ct_run_point(const ct_topo_t *topo, const ct_point_t *p, ct_result_t *r)
 			 ct_place_name(p->place), p->threads);
 		goto out;
 	}
+	if (p->wl->setup) {
+		ct_kargs_t a = {.mode = p->mode, .size = p->size, .threads = p->threads};
+		memcpy(a.param, p->param, sizeof a.param);
+		sh.wl_shared = p->wl->setup(&a);
+		if (!sh.wl_shared) {
+			snprintf(r->err, sizeof r->err, "%s: set-up failed", p->wl->name);
+			goto out;
+		}
+	}
 	barrier_init(&sh.start, p->threads + 1);
 	barrier_init(&sh.done, p->threads + 1);
 	if (start_workers(&sh, w, cpus, r) == 0) {
@@ -273,6 +285,8 @@ int ct_run_point(const ct_topo_t *topo, const ct_point_t *p, ct_result_t *r)
 	barrier_destroy(&sh.start);
 	barrier_destroy(&sh.done);
 out:
+	if (sh.wl_shared && p->wl->teardown)
+		p->wl->teardown(sh.wl_shared);
 	free(cpus);
 	free(w);
 	return rc;

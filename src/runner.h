@@ -23,6 +23,7 @@ typedef struct {
 	ct_benchtime_t bt;
 	uint64_t hint_iters; /* iters of an earlier repetition of this point, or 0 */
 	ct_census_fn census; /* census runs: count allocation calls (fixed iters) */
+	uint64_t param[CT_MAX_PARAMS]; /* workload parameters, in params[] order */
 } ct_point_t;
 
 typedef struct {

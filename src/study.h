@@ -15,6 +15,7 @@ typedef struct {
 	int mode;
 	uint64_t size;
 	unsigned threads;
+	uint64_t param[CT_MAX_PARAMS]; /* the workload's parameters */
 	/* census figures per allocator; NAN when the census failed */
 	double allocs_per_op[CT_MAX_ALLOCS], bytes_per_op[CT_MAX_ALLOCS];
 	uint64_t hint[CT_MAX_ALLOCS]; /* iters of the first repetition */

@@ -6,6 +6,12 @@
  * ct_workloads[] table in src/workloads.c and to CT_WORKLOAD_SOURCES in
  * CMakeLists.txt. Nothing else in the engine changes.
  *
+ * Parameters (--param name=value) are declared in params[]; their values
+ * arrive in kargs->param[] in the same order. A workload whose threads share
+ * state (queues between threads, objects handed over) builds it in setup(),
+ * called once per point on the controller thread before the workers start,
+ * and frees it in teardown() after they are joined; kargs->shared is it.
+ *
  * Contract for run():
  * - runs on a worker thread whose stack holds stack_bytes(size) more bytes;
  * - does any set-up first, then ct_span_begin(), exactly `iters` operations,
@@ -31,11 +37,21 @@ typedef struct {
 	struct rusage ru0, ru1;        /* RUSAGE_THREAD at the edges */
 } ct_span_t;
 
+#define CT_MAX_PARAMS 8
+
+typedef struct {
+	const char *name; /* on the command line: --param name=value */
+	const char *doc;  /* one line, with its unit */
+	uint64_t def, min, max;
+} ct_param_t;
+
 typedef struct {
 	int mode;        /* index into the workload's modes[] */
 	uint64_t size;   /* object size, bytes */
 	unsigned thread; /* worker index, 0-based */
 	unsigned threads;
+	uint64_t param[CT_MAX_PARAMS]; /* values of the workload's params[] */
+	void *shared;    /* what setup() returned, or NULL */
 } ct_kargs_t;
 
 typedef struct ct_workload {
@@ -48,7 +64,12 @@ typedef struct ct_workload {
 	const char *default_sizes;   /* size list, or NULL when the size is fixed */
 	uint64_t fixed_size;         /* bytes, when default_sizes is NULL */
 	uint64_t min_size, max_size; /* accepted --size range, bytes */
+	const ct_param_t *params;    /* NULL or terminated by a NULL name */
 	uint64_t (*stack_bytes)(uint64_t size);
+	/* Optional: state shared by the point's threads (thread = 0 in a). NULL
+	 * from setup is a failure of the point. */
+	void *(*setup)(const ct_kargs_t *a);
+	void (*teardown)(void *shared);
 	void (*run)(const ct_kargs_t *a, uint64_t iters, ct_span_t *span);
 } ct_workload_t;
 
@@ -90,5 +111,8 @@ extern const size_t ct_nworkloads;
 const ct_workload_t *ct_workload_find(const char *name);
 /* Index of mode in w->modes, or -1. */
 int ct_workload_mode(const ct_workload_t *w, const char *mode);
+/* Index of a parameter in w->params, or -1; count of parameters. */
+int ct_workload_param(const ct_workload_t *w, const char *name);
+int ct_workload_nparams(const ct_workload_t *w);
 
 #endif

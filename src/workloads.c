@@ -25,3 +25,19 @@ int ct_workload_mode(const ct_workload_t *w, const char *mode)
 			return i;
 	return -1;
 }
+
+int ct_workload_param(const ct_workload_t *w, const char *name)
+{
+	for (int i = 0; w->params && w->params[i].name; i++)
+		if (strcmp(w->params[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int ct_workload_nparams(const ct_workload_t *w)
+{
+	int n = 0;
+	while (w->params && w->params[n].name)
+		n++;
+	return n;
+}
