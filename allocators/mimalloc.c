@@ -18,6 +18,23 @@ static bool mimalloc_version(char *buf, size_t len)
 	return true;
 }
 
+/* Debian builds mimalloc with statistics compiled out; the process info
+ * (RSS and committed memory) is still kept. */
+static void mimalloc_stats(char *buf, size_t len)
+{
+	typedef void (*info_fn)(size_t *, size_t *, size_t *, size_t *, size_t *, size_t *, size_t *,
+				size_t *);
+	info_fn info = (info_fn)dlsym(RTLD_DEFAULT, "mi_process_info");
+	size_t el, us, sy, rss, prss, com, pcom, pf;
+	if (!info) {
+		snprintf(buf, len, "unavailable");
+		return;
+	}
+	info(&el, &us, &sy, &rss, &prss, &com, &pcom, &pf);
+	snprintf(buf, len, "rss=%zu;peak_rss=%zu;commit=%zu;peak_commit=%zu;page_faults=%zu", rss, prss,
+		 com, pcom, pf);
+}
+
 static const char *const mimalloc_keys[] = {
 	"show_errors", "show_stats", "verbose", "eager_commit", "eager_commit_delay",
 	"large_os_pages", "reserve_huge_os_pages", "reserve_os_memory", "segment_cache",
@@ -32,6 +49,7 @@ const ct_allocator_t ct_alloc_mimalloc = {
 	.soname = "libmimalloc.so.2",
 	.build_path = CT_PATH_MIMALLOC,
 	.version = mimalloc_version,
+	.stats = mimalloc_stats,
 	.tune_style = CT_TUNE_PREFIX,
 	.tune_prefix = "MIMALLOC_",
 	.tune_keys = mimalloc_keys,

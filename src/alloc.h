@@ -31,6 +31,12 @@ typedef struct ct_allocator {
 	/* Version of the live allocator through dlsym; false when this
 	 * allocator's version entry point is not in the process. */
 	bool (*version)(char *buf, size_t len);
+	/* Statistics snapshot as "key=value;key=value" (bytes), read outside
+	 * timed regions; NULL when the allocator offers none. */
+	void (*stats)(char *buf, size_t len);
+	/* Does the live allocator report tunable key at value? 1 yes, 0 no (got
+	 * holds what it reports), -1 it cannot tell. NULL: never checkable. */
+	int (*check_tunable)(const char *key, const char *value, char *got, size_t len);
 	ct_tune_style_t tune_style;
 	const char *tune_prefix;       /* CT_TUNE_PREFIX only: "TCMALLOC_" */
 	const char *const *tune_keys;  /* accepted keys, NULL-terminated */

@@ -50,6 +50,7 @@ void ct_cli_run_usage(FILE *f)
 	      "                        (default 10ms)\n"
 	      "      --timeout T       give up on one repetition after T (default 120s)\n"
 	      "  -o, --out DIR         results directory (default results/<date-time>)\n"
+	      "      --no-latency      skip the latency round (p50/p99/p99.9/max per op)\n"
 	      "  -q, --quiet           no tables on stdout\n"
 	      "  -h, --help            this text\n",
 	      f);
@@ -267,6 +268,7 @@ static void defaults(ct_config_t *cfg, unsigned cores)
 	cfg->place = CT_PLACE_COMPACT;
 	cfg->count = 9;
 	cfg->ci_target_pct = 5;
+	cfg->latency = true;
 	cfg->bt.ns = 10 * 1000000ull;
 	cfg->timeout_ns = 120 * 1000000000ull;
 }
@@ -330,6 +332,7 @@ static void parse_option(int c, const char *arg, ct_config_t *cfg)
 		snprintf(cfg->out, sizeof cfg->out, "%s", arg);
 		break;
 	case 'q': cfg->quiet = true; break;
+	case 'L': cfg->latency = false; break;
 	}
 }
 
@@ -344,6 +347,7 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 		{"timeout", required_argument, NULL, 'T'},  {"out", required_argument, NULL, 'o'},
 		{"ci-target", required_argument, NULL, 'C'}, {"max-count", required_argument, NULL, 'M'},
 		{"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+		{"no-latency", no_argument, NULL, 'L'},
 		{NULL, 0, NULL, 0},
 	};
 	defaults(cfg, cores);

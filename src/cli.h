@@ -41,6 +41,7 @@ typedef struct {
 	char out[4096];              /* results directory */
 	unsigned cores;              /* allowed cores, for defaults and warnings */
 	bool quiet;                  /* no tables on stdout */
+	bool latency;                /* a latency round after each measured round */
 } ct_config_t;
 
 /* argv[0] is the subcommand name ("run"). */

@@ -238,11 +238,11 @@ static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool cens
 	uint64_t census_iters = (4u << 20) / p->size;
 	census_iters = census_iters < 16 ? 16 : census_iters > 1000 ? 1000 : census_iters;
 	char cmd[1024], line[8192];
-	int n = snprintf(cmd, sizeof cmd, "P %s %s %llu %u %s %llu %llu %llu %d", p->wl->name,
+	int n = snprintf(cmd, sizeof cmd, "P %s %s %llu %u %s %llu %llu %llu %d %d", p->wl->name,
 			 p->wl->modes[p->mode], (unsigned long long)p->size, p->threads,
 			 ct_place_name(cfg->place), census ? 0ull : (unsigned long long)cfg->bt.ns,
 			 census ? (unsigned long long)census_iters : (unsigned long long)cfg->bt.iters,
-			 (unsigned long long)p->hint[a], census);
+			 (unsigned long long)p->hint[a], census, !census && cfg->latency);
 	for (int i = 0; i < CT_MAX_PARAMS; i++)
 		n += snprintf(cmd + n, sizeof cmd - (size_t)n, " %llu", (unsigned long long)p->param[i]);
 	n += snprintf(cmd + n, sizeof cmd - (size_t)n, "\n");
@@ -333,6 +333,7 @@ static void open_alloc(ct_study_t *s, size_t a, child_t *c)
 	st->usable = true;
 	ct_proto_get(hello, "version", st->version, sizeof st->version);
 	ct_proto_get(hello, "live", st->live, sizeof st->live);
+	ct_proto_get(hello, "tunables", st->tunables, sizeof st->tunables);
 }
 
 static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned rep)
@@ -425,6 +426,9 @@ int ct_run_study(const ct_config_t *cfg)
 		return CT_EXIT_FAIL;
 	}
 	ct_topo_machine(s.topo, &s.machine);
+	if (!ct_counters_probe(s.counters, sizeof s.counters))
+		note("hardware counters %s; cycles, instructions and cache misses left empty",
+		     s.counters);
 	plan(&s);
 	warn_oversubscription(&s);
 	if (ct_out_open(&s, err, sizeof err)) {

@@ -68,7 +68,9 @@ static const char csv_header[] =
 	"workload,mode,size,size_bytes,alloc,threads,place,rep,status,iters_per_thread,rounds,"
 	"ns_per_op,ns_per_op_min_thread,ns_per_op_max_thread,spread_pct,ops_per_s,"
 	"bytes_per_op,allocs_per_op,minflt_per_op,majflt_per_op,vcsw_per_op,ivcsw_per_op,"
-	"threads_pinned,pin_errors,oversubscribed,wall_ns,params,error\n";
+	"threads_pinned,pin_errors,oversubscribed,wall_ns,params,cycles_per_op,instr_per_op,"
+	"cache_misses_per_op,lat_batch,lat_samples,p50_ns,p99_ns,p999_ns,max_ns,lat_mean_ns,"
+	"peak_rss_kib,alloc_stats,error\n";
 
 int ct_out_open(ct_study_t *s, char *err, size_t len)
 {
@@ -95,6 +97,9 @@ int ct_out_open(ct_study_t *s, char *err, size_t len)
 			s->machine.cores);
 	fputs("Unit ops/s better=higher\nUnit B/op assume=exact\nUnit allocs/op assume=exact\n",
 	      s->txt);
+	fprintf(s->txt, "latency: %s\nhardware-counters: %s\n",
+		cfg->latency ? "batches of ~2us, mean per op; p50/p99/p99.9/max-ns units" : "off",
+		s->counters);
 	fputs(csv_header, s->csv);
 	fflush(s->txt);
 	fflush(s->csv);
@@ -108,7 +113,9 @@ void ct_out_allocs(ct_study_t *s)
 		char key[128];
 		config_key(s->cfg->allocs[a].label, key, sizeof key);
 		if (st->usable)
-			fprintf(s->txt, "alloc-%s: %s %s verified\n", key, st->version, st->live);
+			fprintf(s->txt, "alloc-%s: %s %s verified%s%s\n", key, st->version, st->live,
+				strcmp(st->tunables, "-") && st->tunables[0] ? " tunables " : "",
+				strcmp(st->tunables, "-") && st->tunables[0] ? st->tunables : "");
 		else
 			fprintf(s->txt, "alloc-%s: not measured: %s\n", key, st->why);
 	}
@@ -166,9 +173,28 @@ static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *re
 	if (!isnan(p->bytes_per_op[a]))
 		fprintf(s->txt, "\t%.0f B/op\t%.3g allocs/op", p->bytes_per_op[a],
 			p->allocs_per_op[a]);
-	fprintf(s->txt, "\t%s ops/s\t%.3g minflt/op\t%.3g ctxsw/op\t%.3g spread-%%\n", ops,
+	fprintf(s->txt, "\t%s ops/s\t%.3g minflt/op\t%.3g ctxsw/op\t%.3g spread-%%", ops,
 		r->minflt_per_op, r->vcsw_per_op + r->ivcsw_per_op,
 		100.0 * (r->ns_max - r->ns_min) / r->ns_per_op);
+	if (r->lat_samples)
+		fprintf(s->txt, "\t%.4g p50-ns\t%.4g p99-ns\t%.4g p99.9-ns\t%.4g max-ns", r->lat_p50_ns,
+			r->lat_p99_ns, r->lat_p999_ns, r->lat_max_ns);
+	if (!isnan(r->cycles_per_op))
+		fprintf(s->txt, "\t%.4g cycles/op", r->cycles_per_op);
+	if (!isnan(r->instr_per_op))
+		fprintf(s->txt, "\t%.4g instructions/op", r->instr_per_op);
+	if (!isnan(r->cache_misses_per_op))
+		fprintf(s->txt, "\t%.4g cache-misses/op", r->cache_misses_per_op);
+	fprintf(s->txt, "\t%.0f peak-rss-KiB\n", r->peak_rss_kib);
+}
+
+/* A figure, or an empty field when it was not measured (NaN). */
+static void csv_num(FILE *f, double v)
+{
+	if (isnan(v))
+		fputc(',', f);
+	else
+		fprintf(f, "%.6g,", v);
 }
 
 static void csv_record(ct_study_t *s, size_t pt, size_t a, unsigned rep, const ct_record_t *rec)
@@ -193,9 +219,27 @@ static void csv_record(ct_study_t *s, size_t pt, size_t a, unsigned rep, const c
 		fprintf(s->csv, "%.6g,%.6g,", p->bytes_per_op[a], p->allocs_per_op[a]);
 	char params[256];
 	param_list(p, ";", params, sizeof params);
-	fprintf(s->csv, "%.4g,%.4g,%.4g,%.4g,%u,%u,%d,%.0f,%s,%s\n", r->minflt_per_op,
+	fprintf(s->csv, "%.4g,%.4g,%.4g,%.4g,%u,%u,%d,%.0f,%s,", r->minflt_per_op,
 		r->majflt_per_op, r->vcsw_per_op, r->ivcsw_per_op, r->pinned_ok, r->pin_errors,
-		p->threads > s->machine.cores, r->wall_ns, params, err);
+		p->threads > s->machine.cores, r->wall_ns, params);
+	csv_num(s->csv, rec->ok ? r->cycles_per_op : NAN);
+	csv_num(s->csv, rec->ok ? r->instr_per_op : NAN);
+	csv_num(s->csv, rec->ok ? r->cache_misses_per_op : NAN);
+	bool lat = rec->ok && r->lat_samples > 0;
+	fprintf(s->csv, "%llu,%llu,", (unsigned long long)r->lat_batch,
+		(unsigned long long)r->lat_samples);
+	csv_num(s->csv, lat ? r->lat_p50_ns : NAN);
+	csv_num(s->csv, lat ? r->lat_p99_ns : NAN);
+	csv_num(s->csv, lat ? r->lat_p999_ns : NAN);
+	csv_num(s->csv, lat ? r->lat_max_ns : NAN);
+	csv_num(s->csv, lat ? r->lat_mean_ns : NAN);
+	csv_num(s->csv, rec->ok ? r->peak_rss_kib : NAN);
+	char astats[sizeof r->astats];
+	snprintf(astats, sizeof astats, "%s", r->astats);
+	for (char *c = astats; *c; c++)
+		if (*c == ',' || *c == '"')
+			*c = ';';
+	fprintf(s->csv, "%s,%s\n", astats, err);
 }
 
 void ct_out_record(ct_study_t *s, size_t pt, size_t a, unsigned rep)
@@ -264,7 +308,9 @@ static void json_allocs(const ct_study_t *s, FILE *f)
 			fputs(i ? ", " : "", f);
 			json_str(f, sp->env[i]);
 		}
-		fputs("], \"status\": ", f);
+		fputs("], \"tunables\": ", f);
+		json_str(f, st->tunables[0] ? st->tunables : "-");
+		fputs(", \"status\": ", f);
 		json_str(f, st->usable ? "ok" : st->skipped ? "not installed" : st->why);
 		fprintf(f, "}%s\n", a + 1 < s->cfg->nallocs ? "," : "");
 	}
@@ -309,7 +355,9 @@ void ct_out_machine(const ct_study_t *s, double duration_s)
 		(unsigned long long)m->cache_bytes[1], (unsigned long long)m->cache_bytes[2],
 		(unsigned long long)m->cache_bytes[3], m->cache_count[1], m->cache_count[2],
 		m->cache_count[3], (unsigned long long)m->mem_bytes);
-	fputs("  \"build\": {\"compiler\": ", f);
+	fputs("  \"counters\": ", f);
+	json_str(f, s->counters);
+	fputs(",\n  \"build\": {\"compiler\": ", f);
 	json_str(f, CT_COMPILER);
 	fputs(", \"flags\": ", f);
 	json_str(f, CT_CFLAGS);

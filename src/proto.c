@@ -20,7 +20,10 @@ static const field_t fields[] = {
 	F(wall_ns, 'd'),       F(minflt_per_op, 'd'), F(majflt_per_op, 'd'),
 	F(vcsw_per_op, 'd'),   F(ivcsw_per_op, 'd'),  F(allocs_per_op, 'd'),
 	F(bytes_per_op, 'd'),  F(pinned_ok, 'i'),     F(pin_errors, 'i'),
-	F(sink, 'u'),
+	F(sink, 'u'),          F(cycles_per_op, 'd'), F(instr_per_op, 'd'),
+	F(cache_misses_per_op, 'd'), F(lat_batch, 'u'), F(lat_samples, 'u'),
+	F(lat_p50_ns, 'd'),    F(lat_p99_ns, 'd'),    F(lat_p999_ns, 'd'),
+	F(lat_max_ns, 'd'),    F(lat_mean_ns, 'd'),   F(peak_rss_kib, 'd'),
 };
 #undef F
 
@@ -48,8 +51,8 @@ void ct_proto_format_result(const ct_result_t *r, bool ok, char *buf, size_t len
 			used += (size_t)snprintf(buf + used, len - used, " %s=%.17g", fields[i].key,
 						 *(const double *)p);
 	}
-	if (used < len)
-		snprintf(buf + used, len - used, "\n");
+	if (used < len) /* last: it runs to the end of the line */
+		snprintf(buf + used, len - used, " astats=%s\n", r->astats);
 }
 
 int ct_proto_get(const char *line, const char *key, char *out, size_t len)
@@ -59,7 +62,8 @@ int ct_proto_get(const char *line, const char *key, char *out, size_t len)
 		if (strncmp(p + 1, key, klen) != 0 || p[1 + klen] != '=')
 			continue;
 		const char *v = p + 2 + klen;
-		bool rest = strcmp(key, "err") == 0 || strcmp(key, "why") == 0;
+		bool rest = strcmp(key, "err") == 0 || strcmp(key, "why") == 0 ||
+			    strcmp(key, "astats") == 0;
 		size_t n = rest ? strcspn(v, "\n") : strcspn(v, " \n");
 		snprintf(out, len, "%.*s", (int)n, v);
 		return 0;
@@ -89,5 +93,6 @@ int ct_proto_parse_result(const char *line, ct_result_t *r)
 		else
 			*(double *)p = strtod(v, NULL);
 	}
+	ct_proto_get(line, "astats", r->astats, sizeof r->astats);
 	return 1;
 }

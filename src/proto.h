@@ -7,8 +7,9 @@
  *   child  -> "H ok=1 live=/usr/lib/.../libmimalloc.so.2 version=2.0.9"
  *             (ok=0 and why=... when malloc is not the expected library;
  *             the child then exits 3)
- *   parent -> "P smaug heap 1024 2 compact 50000000 0 0 0"
- *             (workload mode size threads place bt_ns bt_iters hint census)
+ *   parent -> "P smaug heap 1024 2 compact 50000000 0 0 0 1 0 0 0 0 0 0 0 0"
+ *             (workload mode size threads place bt_ns bt_iters hint census
+ *             latency, then the CT_MAX_PARAMS workload parameters)
  *   child  -> "R ok=1 iters=... ns_per_op=... ..." or "R ok=0 err=..."
  *   parent -> "Q" (or EOF): the child exits 0. */
 #ifndef CT_PROTO_H

@@ -1,6 +1,8 @@
 /* runner.c — N pinned workers, barrier rounds, calibration (see runner.h). */
 #include "runner.h"
+#include "hist.h"
 
+#include <math.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +18,10 @@ typedef struct {
 	int cpu_start, cpu_end;
 	pthread_t tid;
 	struct shared *sh;
+	ct_counters_t hw;
+	uint64_t hw_val[CT_HW_N]; /* counts of the last normal round */
+	ct_hist_t hist;           /* latency round */
+	uint64_t lat_ns, lat_ops;
 } worker_t;
 
 /* A reusable barrier whose party count can shrink, so a failed thread
@@ -78,6 +84,7 @@ typedef struct shared {
 	void *wl_shared; /* the workload's setup() result */
 	barrier_t start, done;
 	uint64_t iters; /* written by the controller before `start`; 0 = quit */
+	uint64_t lat_calls; /* 0: a normal round; else a latency round of this many batches */
 } shared_t;
 
 uint64_t ct_predict_iters(uint64_t goal_ns, uint64_t prev_iters, uint64_t prev_ns)
@@ -106,12 +113,47 @@ size_t ct_stack_size(uint64_t need)
 	return (sz + page - 1) / page * page;
 }
 
+static void normal_round(worker_t *w, const ct_point_t *p, const ct_kargs_t *a, uint64_t iters)
+{
+	uint64_t sink = w->span.sink;
+	memset(&w->span, 0, sizeof w->span);
+	w->span.sink = sink;
+	w->span.census = p->census;
+	w->span.hw = p->counters ? &w->hw : NULL;
+	w->cpu_start = ct_topo_current_cpu();
+	p->wl->run(a, iters, &w->span);
+	w->cpu_end = ct_topo_current_cpu();
+	memcpy(w->hw_val, w->hw.val, sizeof w->hw_val);
+}
+
+/* `calls` batches of `batch` operations, each batch's mean per op recorded. */
+static void latency_round(worker_t *w, const ct_point_t *p, const ct_kargs_t *a, uint64_t batch,
+			  uint64_t calls)
+{
+	ct_span_t span = {.no_rusage = true};
+	memset(&w->hist, 0, sizeof w->hist);
+	w->lat_ns = w->lat_ops = 0;
+	for (uint64_t c = 0; c < calls; c++) {
+		span.t0_ns = span.t1_ns = 0;
+		p->wl->run(a, batch, &span);
+		uint64_t ns = span.t1_ns - span.t0_ns;
+		ct_hist_add(&w->hist, (double)ns / (double)batch);
+		w->lat_ns += ns;
+		w->lat_ops += batch;
+	}
+	w->span.sink += span.sink;
+}
+
 static void *worker_main(void *arg)
 {
 	worker_t *w = arg;
 	shared_t *sh = w->sh;
 	const ct_point_t *p = sh->p;
 	w->bind_err = ct_topo_bind_self(sh->topo, w->cpu);
+	for (int i = 0; i < CT_HW_N; i++)
+		w->hw.fd[i] = -1;
+	if (p->counters)
+		ct_counters_open(&w->hw);
 	ct_kargs_t a = {.mode = p->mode, .size = p->size, .thread = w->idx, .threads = p->threads,
 			.shared = sh->wl_shared};
 	memcpy(a.param, p->param, sizeof a.param);
@@ -120,15 +162,13 @@ static void *worker_main(void *arg)
 		uint64_t iters = sh->iters;
 		if (iters == 0)
 			break;
-		uint64_t sink = w->span.sink;
-		memset(&w->span, 0, sizeof w->span);
-		w->span.sink = sink;
-		w->span.census = p->census;
-		w->cpu_start = ct_topo_current_cpu();
-		p->wl->run(&a, iters, &w->span);
-		w->cpu_end = ct_topo_current_cpu();
+		if (sh->lat_calls)
+			latency_round(w, p, &a, iters, sh->lat_calls);
+		else
+			normal_round(w, p, &a, iters);
 		barrier_wait(&sh->done);
 	}
+	ct_counters_close(&w->hw);
 	return NULL;
 }
 
@@ -144,7 +184,7 @@ static uint64_t mean_thread_ns(const worker_t *w, unsigned n)
 static void summarize(const worker_t *w, const ct_point_t *p, uint64_t iters, ct_result_t *r)
 {
 	unsigned n = p->threads;
-	double ops = (double)iters * n, sum = 0;
+	double ops = (double)iters * n, sum = 0, hw[CT_HW_N] = {0};
 	uint64_t first = UINT64_MAX, last = 0;
 	r->ns_min = 1e300;
 	r->ns_max = 0;
@@ -163,10 +203,16 @@ static void summarize(const worker_t *w, const ct_point_t *p, uint64_t iters, ct
 		r->allocs_per_op += (double)(s->allocs1 - s->allocs0) / ops;
 		r->bytes_per_op += (double)(s->bytes1 - s->bytes0) / ops;
 		r->sink += s->sink;
+		for (int k = 0; k < CT_HW_N; k++)
+			hw[k] += (double)w[i].hw_val[k];
 		bool on = w[i].cpu < 0 || (w[i].cpu_start == w[i].cpu && w[i].cpu_end == w[i].cpu);
 		r->pinned_ok += (w[i].cpu >= 0 && on);
 		r->pin_errors += w[i].bind_err != 0;
 	}
+	r->cycles_per_op = p->counters && w[0].hw.fd[CT_HW_CYCLES] >= 0 ? hw[CT_HW_CYCLES] / ops : NAN;
+	r->instr_per_op = p->counters && w[0].hw.fd[CT_HW_INSTRUCTIONS] >= 0 ? hw[CT_HW_INSTRUCTIONS] / ops : NAN;
+	r->cache_misses_per_op =
+		p->counters && w[0].hw.fd[CT_HW_CACHE_MISSES] >= 0 ? hw[CT_HW_CACHE_MISSES] / ops : NAN;
 	r->iters = iters;
 	r->ns_per_op = sum / n;
 	r->wall_ns = (double)(last - first);
@@ -211,6 +257,36 @@ static uint64_t calibrate_and_measure(shared_t *sh, worker_t *w, unsigned *round
 		warm |= t >= p->bt.ns / 10;
 		iters = ct_predict_iters(p->bt.ns, iters, t);
 	}
+}
+
+/* Batches of ~2 us, for a quarter of the benchtime (or of the fixed
+ * iterations); the same number of batches on every thread, so workloads
+ * whose threads hand objects to each other stay balanced. */
+static void measure_latency(shared_t *sh, worker_t *w, ct_result_t *r)
+{
+	const ct_point_t *p = sh->p;
+	double per_op = r->ns_per_op > 0 ? r->ns_per_op : 1;
+	uint64_t batch = (uint64_t)ceil(2000.0 / per_op);
+	uint64_t budget_ops = p->bt.iters ? p->bt.iters / 4 : (uint64_t)((double)p->bt.ns / 4 / per_op);
+	uint64_t calls = budget_ops / batch;
+	calls = calls < 1 ? 1 : calls > 200000 ? 200000 : calls;
+	sh->lat_calls = calls;
+	round_run(sh, w, batch);
+	sh->lat_calls = 0;
+	ct_hist_t all = {0};
+	uint64_t ns = 0, ops = 0;
+	for (unsigned i = 0; i < p->threads; i++) {
+		ct_hist_merge(&all, &w[i].hist);
+		ns += w[i].lat_ns;
+		ops += w[i].lat_ops;
+	}
+	r->lat_batch = batch;
+	r->lat_samples = all.n;
+	r->lat_p50_ns = ct_hist_quantile(&all, 0.50);
+	r->lat_p99_ns = ct_hist_quantile(&all, 0.99);
+	r->lat_p999_ns = ct_hist_quantile(&all, 0.999);
+	r->lat_max_ns = all.max;
+	r->lat_mean_ns = ops ? (double)ns / (double)ops : 0;
 }
 
 static int start_workers(shared_t *sh, worker_t *w, const int *cpus, ct_result_t *r)
@@ -276,6 +352,11 @@ int ct_run_point(const ct_topo_t *topo, const ct_point_t *p, ct_result_t *r)
 		uint64_t iters = calibrate_and_measure(&sh, w, &rounds);
 		summarize(w, p, iters, r);
 		r->rounds = rounds;
+		if (p->latency && !p->census)
+			measure_latency(&sh, w, r);
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		r->peak_rss_kib = (double)ru.ru_maxrss;
 		sh.iters = 0;
 		barrier_wait(&sh.start);
 		for (unsigned i = 0; i < p->threads; i++)

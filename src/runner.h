@@ -24,6 +24,8 @@ typedef struct {
 	uint64_t hint_iters; /* iters of an earlier repetition of this point, or 0 */
 	ct_census_fn census; /* census runs: count allocation calls (fixed iters) */
 	uint64_t param[CT_MAX_PARAMS]; /* workload parameters, in params[] order */
+	bool latency;        /* after the measured round, a latency round (see below) */
+	bool counters;       /* hardware counters (only where ct_counters_probe said ok) */
 } ct_point_t;
 
 typedef struct {
@@ -36,9 +38,18 @@ typedef struct {
 	double minflt_per_op, majflt_per_op;
 	double vcsw_per_op, ivcsw_per_op;
 	double allocs_per_op, bytes_per_op; /* census runs only */
+	double cycles_per_op, instr_per_op, cache_misses_per_op; /* NaN: unsupported */
+	/* Latency round: `lat_batch` operations are timed together (so a batch
+	 * lasts ~2 us and the clock's cost stays out), each batch's mean per
+	 * operation goes into a histogram. Never part of ns_per_op; lat_mean_ns
+	 * (all batches' time / operations) shows what recording costs. */
+	uint64_t lat_batch, lat_samples;
+	double lat_p50_ns, lat_p99_ns, lat_p999_ns, lat_max_ns, lat_mean_ns;
+	double peak_rss_kib;       /* the child's peak resident set so far */
 	unsigned pinned_ok;        /* workers seen on their assigned PU at start and end */
 	unsigned pin_errors;       /* bind calls that failed */
 	uint64_t sink;
+	char astats[512];          /* allocator statistics after the point: k=v;k=v */
 	char err[192];             /* set when the point failed */
 } ct_result_t;
 

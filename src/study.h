@@ -31,6 +31,7 @@ typedef struct {
 	bool skipped;         /* default allocator not installed: not a failure */
 	char version[128];
 	char live[4096];      /* library malloc resolved to in the timing child */
+	char tunables[512];   /* k=v:verified|unchecked,... or "-" */
 	char why[512];        /* why it is unusable */
 } ct_alloc_state_t;
 
@@ -47,6 +48,7 @@ typedef struct {
 	FILE *txt, *csv;
 	uint64_t t_start_ns;
 	time_t started;
+	char counters[256];   /* "ok" or why hardware counters are unsupported */
 	unsigned failed;      /* failed repetitions */
 	unsigned extra;       /* repetitions added to narrow wide CIs */
 	bool oversubscribed;

@@ -6,6 +6,7 @@
 #include "study.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CELL 13
@@ -254,6 +255,36 @@ static void print_precision(const ct_study_t *s, FILE *f)
 		n - wide - noci, n, widest, name);
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The latency round's mean per op against ns/op of the measured round: the
+ * cost of recording latency, kept out of ns/op, shown here. */
+static void print_latency_check(const ct_study_t *s, FILE *f)
+{
+	size_t cap = s->npts * s->cfg->nallocs * s->cfg->max_count, n = 0, within = 0;
+	double *dev = malloc((cap ? cap : 1) * sizeof *dev);
+	for (size_t pt = 0; dev && pt < s->npts; pt++)
+		for (size_t a = 0; a < s->cfg->nallocs; a++)
+			for (unsigned r = 0; r < s->cfg->max_count; r++) {
+				const ct_record_t *rec = ct_rec(s, pt, a, r);
+				if (!rec->ok || !rec->r.lat_samples || rec->r.ns_per_op <= 0)
+					continue;
+				dev[n] = 100.0 * fabs(rec->r.lat_mean_ns / rec->r.ns_per_op - 1);
+				within += dev[n++] <= 2;
+			}
+	if (n) {
+		qsort(dev, n, sizeof *dev, cmp_d);
+		fprintf(f, "latency: recording agrees with ns/op within 2%% in %zu of %zu repetitions "
+			   "(median deviation %.2f%%)\n",
+			within, n, dev[n / 2]);
+	}
+	free(dev);
+}
+
 static void print_failures(const ct_study_t *s, FILE *f)
 {
 	unsigned shown = 0;
@@ -290,5 +321,6 @@ void ct_out_tables(const ct_study_t *s, FILE *f)
 		if (!s->st[a].usable)
 			fprintf(f, "%s: not measured: %s\n", s->cfg->allocs[a].label, s->st[a].why);
 	print_precision(s, f);
+	print_latency_check(s, f);
 	print_failures(s, f);
 }

@@ -22,6 +22,7 @@
 #define CT_WORKLOAD_H
 
 #include "contend.h"
+#include "counters.h"
 
 #include <sys/resource.h>
 
@@ -35,6 +36,8 @@ typedef struct {
 	ct_census_fn census;           /* set by the runner in census runs */
 	uint64_t allocs0, bytes0, allocs1, bytes1;
 	struct rusage ru0, ru1;        /* RUSAGE_THREAD at the edges */
+	bool no_rusage;                /* latency batches: edges without syscalls */
+	ct_counters_t *hw;             /* hardware counters to run over the span, or NULL */
 } ct_span_t;
 
 #define CT_MAX_PARAMS 8
@@ -75,18 +78,24 @@ typedef struct ct_workload {
 
 static inline void ct_span_begin(ct_span_t *s)
 {
-	getrusage(RUSAGE_THREAD, &s->ru0);
+	if (!s->no_rusage)
+		getrusage(RUSAGE_THREAD, &s->ru0);
 	if (s->census)
 		s->census(&s->allocs0, &s->bytes0);
+	if (s->hw)
+		ct_counters_start(s->hw);
 	s->t0_ns = ct_now_ns();
 }
 
 static inline void ct_span_end(ct_span_t *s)
 {
 	s->t1_ns = ct_now_ns();
+	if (s->hw)
+		ct_counters_stop(s->hw);
 	if (s->census)
 		s->census(&s->allocs1, &s->bytes1);
-	getrusage(RUSAGE_THREAD, &s->ru1);
+	if (!s->no_rusage)
+		getrusage(RUSAGE_THREAD, &s->ru1);
 }
 
 /* The control operation: the loop, the sink and nothing else. Its ns/op is

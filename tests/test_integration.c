@@ -80,6 +80,7 @@ static int colidx(const row_t *h, const char *name)
 
 typedef struct {
 	int workload, mode, size_bytes, alloc, threads, status, bpo, apo, pinned, oversub, err, ns;
+	int p50, p99, p999, max, lat_mean, rss;
 } cols_t;
 
 static cols_t columns(const row_t *h)
@@ -88,7 +89,9 @@ static cols_t columns(const row_t *h)
 			colidx(h, "alloc"), colidx(h, "threads"), colidx(h, "status"),
 			colidx(h, "bytes_per_op"), colidx(h, "allocs_per_op"),
 			colidx(h, "threads_pinned"), colidx(h, "oversubscribed"),
-			colidx(h, "error"), colidx(h, "ns_per_op")};
+			colidx(h, "error"), colidx(h, "ns_per_op"), colidx(h, "p50_ns"),
+			colidx(h, "p99_ns"), colidx(h, "p999_ns"), colidx(h, "max_ns"),
+			colidx(h, "lat_mean_ns"), colidx(h, "peak_rss_kib")};
 }
 
 static unsigned json_cores(const char *json)
@@ -127,6 +130,12 @@ static unsigned check_rows(const char *dir, unsigned cores, bool census)
 		EXPECT_EQ_U(atoi(r.col[c.pinned]), threads);
 		EXPECT_EQ_U(atoi(r.col[c.oversub]), threads > cores);
 		EXPECT(atof(r.col[c.ns]) > 0);
+		/* latency percentiles are ordered and come from a real round */
+		double p50 = atof(r.col[c.p50]), p99 = atof(r.col[c.p99]);
+		double p999 = atof(r.col[c.p999]), max = atof(r.col[c.max]);
+		EXPECT(p50 > 0 && p50 <= p99 && p99 <= p999 && p999 <= max);
+		EXPECT(atof(r.col[c.lat_mean]) > 0);
+		EXPECT(atof(r.col[c.rss]) > 0);
 	}
 	free(csv);
 	return rows;

@@ -1,4 +1,5 @@
 /* test_stats.c — median, its distribution-free CI, calibration arithmetic. */
+#include "hist.h"
 #include "runner.h"
 #include "stats.h"
 #include "test.h"
@@ -61,8 +62,30 @@ static void prediction(void)
 	EXPECT_EQ_U(ct_predict_iters(UINT64_MAX / 2, CT_MAX_ITERS / 2, 1), CT_MAX_ITERS);
 }
 
+static void histogram(void)
+{
+	static ct_hist_t h, h2;
+	for (int i = 1; i <= 1000; i++)
+		ct_hist_add(&h, i); /* 1..1000 ns */
+	EXPECT_EQ_U(h.n, 1000);
+	EXPECT_EQ_D(h.max, 1000);
+	/* within one bucket (9%) of the true quantile */
+	double q50 = ct_hist_quantile(&h, 0.5), q99 = ct_hist_quantile(&h, 0.99);
+	EXPECT(q50 > 500 / 1.1 && q50 < 500 * 1.1);
+	EXPECT(q99 > 990 / 1.1 && q99 <= 1000);
+	EXPECT_EQ_D(ct_hist_quantile(&h, 1.0), 1000); /* never above the maximum */
+	ct_hist_add(&h2, 0.3); /* sub-ns batch means are kept, not clamped to 1 ns */
+	EXPECT(ct_hist_quantile(&h2, 0.5) <= 0.3 + 1e-12);
+	ct_hist_merge(&h2, &h);
+	EXPECT_EQ_U(h2.n, 1001);
+	EXPECT_EQ_D(h2.max, 1000);
+	static ct_hist_t empty;
+	EXPECT_EQ_D(ct_hist_quantile(&empty, 0.5), 0);
+}
+
 int main(void)
 {
+	histogram();
 	summaries();
 	ci_coverage();
 	prediction();
