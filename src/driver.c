@@ -24,6 +24,25 @@
 
 #include "ct_config.h"
 
+/* SIGINT/SIGTERM: stop after killing the child at work; what is on disk
+ * stays. Set by the handler, read by the loops and by child_line's poll. */
+static volatile sig_atomic_t g_stop;
+
+static void on_stop(int sig)
+{
+	g_stop = sig;
+}
+
+static void catch_stops(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop; /* no SA_RESTART: poll() returns EINTR at once */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 typedef struct {
 	pid_t pid;
 	int cmd, ans;
@@ -137,6 +156,8 @@ static void child_exec(const ct_study_t *s, const ct_alloc_spec_t *sp, bool cens
 {
 	if (dup2(cmd, CT_CMD_FD) < 0 || dup2(ans, CT_ANS_FD) < 0)
 		_exit(127);
+	signal(SIGINT, SIG_IGN); /* a terminal's ^C is the parent's to handle */
+	signal(SIGTERM, SIG_DFL);
 	for (int fd = CT_ANS_FD + 1; fd < 1024; fd++)
 		close(fd);
 	char preload[2 * 4096 + 2] = "";
@@ -158,7 +179,8 @@ static void child_exec(const ct_study_t *s, const ct_alloc_spec_t *sp, bool cens
 	_exit(127);
 }
 
-/* Reads one line into line (no newline); -1 on EOF/error, -2 on timeout. */
+/* Reads one line into line (no newline); -1 on EOF/error, -2 on timeout,
+ * -3 when the study is being stopped. */
 static int child_line(child_t *c, char *line, size_t len, uint64_t timeout_ns)
 {
 	uint64_t deadline = ct_now_ns() + timeout_ns;
@@ -172,6 +194,8 @@ static int child_line(child_t *c, char *line, size_t len, uint64_t timeout_ns)
 			return 0;
 		}
 		uint64_t now = ct_now_ns();
+		if (g_stop)
+			return -3;
 		if (now >= deadline)
 			return -2;
 		struct pollfd pfd = {.fd = c->ans, .events = POLLIN};
@@ -259,6 +283,10 @@ static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool cens
 	}
 	char how[160];
 	child_reap(c, true, how, sizeof how);
+	if (rc == -3) { /* interrupted: nothing to record */
+		rec->done = false;
+		return -1;
+	}
 	if (rc == -2)
 		snprintf(rec->r.err, sizeof rec->r.err, "timed out after %.0fs",
 			 (double)cfg->timeout_ns / 1e9);
@@ -306,6 +334,8 @@ static void census_pass(ct_study_t *s, size_t a)
 			return;
 		}
 		ct_record_t rec;
+		if (g_stop)
+			break;
 		if (child_point(s, &c, pt, a, true, &rec) == 0 && rec.ok) {
 			s->pts[pt].allocs_per_op[a] = rec.r.allocs_per_op;
 			s->pts[pt].bytes_per_op[a] = rec.r.bytes_per_op;
@@ -346,14 +376,29 @@ static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned 
 		snprintf(rec->r.err, sizeof rec->r.err, "restart failed: %.170s", why);
 	} else
 		child_point(s, &kids[a], pt, a, false, rec);
+	if (!rec->done)
+		return; /* interrupted */
+	if (rec->ok && s->cfg->place != CT_PLACE_NONE && rec->r.pinned_ok < s->pts[pt].threads &&
+	    s->pin_misses++ == 0)
+		note("warning: a worker was found off its assigned PU (%u of %u on theirs): pinning "
+		     "not honored here? (recorded in results.csv: threads_pinned)",
+		     rec->r.pinned_ok, s->pts[pt].threads);
 	if (rec->ok && !s->pts[pt].hint[a])
 		s->pts[pt].hint[a] = rec->r.iters;
 	s->failed += !rec->ok;
 	ct_out_record(s, pt, a, rep);
 }
 
-/* A point whose CI is wider than the target gets more repetitions. */
-static bool wants_more(const ct_study_t *s, size_t pt, size_t a)
+/* Extra repetitions, all points together, are at most half the planned
+ * ones: a noisy machine may not stretch a study without bound. */
+static bool extra_budget_left(const ct_study_t *s)
+{
+	size_t planned = s->npts * s->cfg->nallocs * s->cfg->count;
+	return s->extra < planned / 2;
+}
+
+/* Is this point's CI wider than the target? */
+static bool too_wide(const ct_study_t *s, size_t pt, size_t a)
 {
 	ct_summary_t sm;
 	unsigned failed;
@@ -368,15 +413,15 @@ static bool wants_more(const ct_study_t *s, size_t pt, size_t a)
 static void timed_pass(ct_study_t *s, child_t *kids)
 {
 	const ct_config_t *cfg = s->cfg;
-	for (size_t pt = 0; pt < s->npts; pt++) {
+	for (size_t pt = 0; pt < s->npts && !g_stop; pt++) {
 		for (unsigned rep = 0; rep < cfg->count; rep++)
-			for (size_t a = 0; a < cfg->nallocs; a++)
+			for (size_t a = 0; a < cfg->nallocs && !g_stop; a++)
 				if (s->st[a].usable)
 					one_rep(s, kids, pt, a, rep);
-		for (unsigned rep = cfg->count; rep < cfg->max_count; rep++) {
+		for (unsigned rep = cfg->count; rep < cfg->max_count && !g_stop; rep++) {
 			bool more = false;
-			for (size_t a = 0; a < cfg->nallocs; a++)
-				if (wants_more(s, pt, a)) {
+			for (size_t a = 0; a < cfg->nallocs && !g_stop && extra_budget_left(s); a++)
+				if (too_wide(s, pt, a)) {
 					one_rep(s, kids, pt, a, rep);
 					s->extra++;
 					more = true;
@@ -384,6 +429,11 @@ static void timed_pass(ct_study_t *s, child_t *kids)
 			if (!more)
 				break;
 		}
+		for (size_t a = 0; a < cfg->nallocs && !g_stop; a++)
+			if (too_wide(s, pt, a)) {
+				s->unstable++;
+				ct_out_unstable(s, pt, a);
+			}
 	}
 }
 
@@ -397,6 +447,32 @@ static void warn_oversubscription(ct_study_t *s)
 			     (unsigned long long)s->cfg->threads[i], s->machine.cores);
 			return;
 		}
+}
+
+/* What could make this machine's figures less trustworthy, said once and
+ * recorded in machine.json. */
+static void check_machine(ct_study_t *s)
+{
+	char buf[256];
+	FILE *f = fopen("/proc/loadavg", "r");
+	if (f) {
+		if (fscanf(f, "%lf", &s->load_at_start) != 1)
+			s->load_at_start = 0;
+		fclose(f);
+	}
+	if (s->load_at_start >= 0.5 * s->machine.cores && s->load_at_start >= 0.8)
+		note("warning: load average %.2f at start on %u cores: other work competes for them",
+		     s->load_at_start, s->machine.cores);
+	f = fopen("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", "r");
+	if (f) {
+		if (fgets(buf, sizeof buf, f) && strncmp(buf, "performance", 11) != 0) {
+			buf[strcspn(buf, "\n")] = '\0';
+			note("warning: CPU frequency governor is '%s', not 'performance': clock speed "
+			     "may change under the benchmark",
+			     buf);
+		}
+		fclose(f);
+	}
 }
 
 static int find_exe(ct_study_t *s)
@@ -426,6 +502,8 @@ int ct_run_study(const ct_config_t *cfg)
 		return CT_EXIT_FAIL;
 	}
 	ct_topo_machine(s.topo, &s.machine);
+	catch_stops();
+	check_machine(&s);
 	if (!ct_counters_probe(s.counters, sizeof s.counters))
 		note("hardware counters %s; cycles, instructions and cache misses left empty",
 		     s.counters);
@@ -453,6 +531,8 @@ int ct_run_study(const ct_config_t *cfg)
 	timed_pass(&s, kids);
 	for (size_t a = 0; a < cfg->nallocs; a++)
 		child_quit(&kids[a]);
+	s.stopped_by = g_stop;
+	s.complete = !g_stop;
 	double secs = (double)(ct_now_ns() - s.t_start_ns) / 1e9;
 	ct_out_machine(&s, secs);
 	ct_out_close(&s);
@@ -461,12 +541,20 @@ int ct_run_study(const ct_config_t *cfg)
 	bool alloc_failed = false;
 	for (size_t a = 0; a < cfg->nallocs; a++)
 		alloc_failed |= !s.st[a].usable && !s.st[a].skipped;
-	note("done in %.1fs: %u failed repetitions, %u added to narrow CIs%s; results in %s", secs,
-	     s.failed, s.extra, alloc_failed ? ", some allocators could not be measured" : "",
-	     cfg->out);
+	if (g_stop)
+		note("interrupted by %s after %.1fs: every finished repetition is in %s (marked "
+		     "incomplete)",
+		     strsignal(g_stop), secs, cfg->out);
+	else
+		note("done in %.1fs: %u failed repetitions, %u added to narrow CIs, %u points still "
+		     "unstable%s; results in %s",
+		     secs, s.failed, s.extra, s.unstable,
+		     alloc_failed ? ", some allocators could not be measured" : "", cfg->out);
 	ct_topo_close((ct_topo_t *)s.topo);
 	free(s.pts);
 	free(s.recs);
+	if (g_stop)
+		return 128 + g_stop;
 	return (s.failed || alloc_failed || usable == 0) ? CT_EXIT_FAIL : CT_EXIT_OK;
 }
 

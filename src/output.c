@@ -251,6 +251,18 @@ void ct_out_record(ct_study_t *s, size_t pt, size_t a, unsigned rep)
 	fflush(s->csv);
 }
 
+void ct_out_unstable(ct_study_t *s, size_t pt, size_t a)
+{
+	ct_summary_t sm;
+	unsigned failed;
+	char name[512];
+	ct_point_summary(s, pt, a, &sm, &failed);
+	ct_out_bench_name(s, pt, a, name, sizeof name);
+	fprintf(s->txt, "# unstable: Benchmark%s-%u: 95%% CI ±%.1f%% after %zu repetitions\n", name,
+		s->pts[pt].threads, ct_ci_pct(&sm), sm.n);
+	fflush(s->txt);
+}
+
 void ct_out_close(ct_study_t *s)
 {
 	if (s->txt)
@@ -332,8 +344,10 @@ void ct_out_machine(const ct_study_t *s, double duration_s)
 	json_str(f, CT_VERSION);
 	fputs(",\n  \"started\": ", f);
 	json_str(f, started);
-	fprintf(f, ",\n  \"duration_s\": %.2f,\n  \"complete\": %s,\n", duration_s,
-		duration_s > 0 ? "true" : "false");
+	fprintf(f, ",\n  \"duration_s\": %.2f,\n  \"complete\": %s,\n  \"interrupted_by\": ",
+		duration_s, s->complete ? "true" : "false");
+	json_str(f, s->stopped_by ? strsignal(s->stopped_by) : "");
+	fprintf(f, ",\n  \"load_at_start\": %.2f,\n", s->load_at_start);
 	fprintf(f, "  \"os\": {\"kernel\": ");
 	json_str(f, u.release);
 	fputs(", \"arch\": ", f);
@@ -365,9 +379,10 @@ void ct_out_machine(const ct_study_t *s, double duration_s)
 	json_allocs(s, f);
 	char bt[32];
 	fprintf(f, "  \"plan\": {\"benchtime\": \"%s\", \"count\": %u, \"place\": \"%s\", "
-		   "\"points\": %zu, \"oversubscribed\": %s, \"failed_repetitions\": %u}\n}\n",
+		   "\"points\": %zu, \"oversubscribed\": %s, \"failed_repetitions\": %u, "
+		   "\"unstable_points\": %u, \"repetitions_off_their_pu\": %u}\n}\n",
 		ct_format_benchtime(&s->cfg->bt, bt, sizeof bt), s->cfg->count,
 		ct_place_name(s->cfg->place), s->npts, s->oversubscribed ? "true" : "false",
-		s->failed);
+		s->failed, s->unstable, s->pin_misses);
 	fclose(f);
 }

@@ -51,6 +51,11 @@ typedef struct {
 	char counters[256];   /* "ok" or why hardware counters are unsupported */
 	unsigned failed;      /* failed repetitions */
 	unsigned extra;       /* repetitions added to narrow wide CIs */
+	unsigned unstable;    /* points whose CI stayed wider than the target */
+	unsigned pin_misses;  /* repetitions with a worker off its assigned PU */
+	double load_at_start; /* 1-minute load average when the study began */
+	bool complete;        /* every planned repetition ran (no interruption) */
+	int stopped_by;       /* the signal that interrupted the study, or 0 */
 	bool oversubscribed;
 } ct_study_t;
 
@@ -66,6 +71,8 @@ void ct_out_allocs(ct_study_t *s);
 void ct_out_record(ct_study_t *s, size_t pt, size_t a, unsigned rep);
 void ct_out_machine(const ct_study_t *s, double duration_s);
 void ct_out_close(ct_study_t *s);
+/* A "# unstable" comment for a point whose CI stayed wider than the target. */
+void ct_out_unstable(ct_study_t *s, size_t pt, size_t a);
 void ct_out_tables(const ct_study_t *s, FILE *f);
 /* Median and CI of ns/op over the point's good repetitions (n == 0: none);
  * failed counts the failed ones. */

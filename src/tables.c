@@ -82,7 +82,8 @@ static void print_cell(const ct_study_t *s, size_t pt, size_t a, FILE *f)
 	else
 		snprintf(cell, sizeof cell, "%s ±%.0f%%", ns, ci < 1 ? 1 : ci);
 	/* "±" is two bytes of UTF-8 but one column: one more byte of width */
-	fprintf(f, "%*s%s", CELL, cell, failed ? "!" : " ");
+	bool unstable = s->cfg->ci_target_pct > 0 && ci > s->cfg->ci_target_pct;
+	fprintf(f, "%*s%s", CELL, cell, failed ? "!" : unstable ? "*" : " ");
 }
 
 static void print_ratio(const ct_study_t *s, size_t heap, size_t stack, size_t a, FILE *f)
@@ -312,7 +313,7 @@ void ct_out_tables(const ct_study_t *s, FILE *f)
 	for (size_t w = 0; w < s->cfg->nwl; w++)
 		print_workload(s, s->cfg->wl[w], f);
 	fputs("\n±? fewer than 6 good repetitions (no CI)   ! some repetitions failed   "
-	      "x~ heap/stack CIs overlap\n",
+	      "* CI wider than the target   x~ heap/stack CIs overlap\n",
 	      f);
 	if (s->oversubscribed)
 		fprintf(f, "oversubscribed: some thread counts exceed the %u cores\n",

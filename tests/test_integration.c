@@ -5,12 +5,14 @@
  *   test_integration CONTEND BUILD_DIR study     every installed allocator
  *   test_integration CONTEND BUILD_DIR identity  a library that is not a malloc
  *   test_integration CONTEND BUILD_DIR faults    a crashing and a hanging allocator
- *   test_integration CONTEND BUILD_DIR sanitized the C library's column in a sanitized build */
+ *   test_integration CONTEND BUILD_DIR sanitized the C library's column in a sanitized build
+ *   test_integration CONTEND BUILD_DIR interrupt SIGINT halfway through a study */
 #include "test.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -263,6 +265,45 @@ static void identity(void)
 	free(err);
 }
 
+/* SIGINT halfway: the study stops within seconds, keeps every finished
+ * repetition as whole lines, and says it is incomplete. */
+static void interrupt(void)
+{
+	char dir[300];
+	snprintf(dir, sizeof dir, "%s/interrupt", tmp);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl(contend, contend, "run", "-w", "smaug", "-t", "1", "-n", "9", "-o", dir, "-q",
+		      (char *)NULL);
+		_exit(127);
+	}
+	usleep(1500 * 1000);
+	kill(pid, SIGINT);
+	int status = 0;
+	uint64_t waited = 0;
+	while (waitpid(pid, &status, WNOHANG) == 0 && waited < 5000) {
+		usleep(10 * 1000);
+		waited += 10;
+	}
+	EXPECT(waited < 3000); /* stopped within a second or two */
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 130);
+	char *json = slurp(dir, "machine.json");
+	EXPECT(json && strstr(json, "\"complete\": false") && strstr(json, "Interrupt"));
+	char *csv = slurp(dir, "results.csv"), *save = NULL;
+	EXPECT(csv != NULL);
+	unsigned rows = 0;
+	row_t h, r;
+	if (csv) {
+		int ncol = split(strtok_r(csv, "\n", &save), &h);
+		for (char *l; (l = strtok_r(NULL, "\n", &save)); rows++)
+			EXPECT_EQ_U(split(l, &r), ncol); /* whole lines only */
+	}
+	EXPECT(rows > 0);
+	EXPECT_EQ_U(check_txt(dir), rows);
+	free(json);
+	free(csv);
+}
+
 static void faults(void)
 {
 	char dir[300];
@@ -310,6 +351,8 @@ int main(int argc, char **argv)
 		faults();
 	else if (strcmp(argv[3], "sanitized") == 0)
 		sanitized();
+	else if (strcmp(argv[3], "interrupt") == 0)
+		interrupt();
 	if (t_failures == 0)
 		run("rm -rf %s", tmp);
 	else
