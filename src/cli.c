@@ -1,5 +1,6 @@
 /* cli.c — the command-line parser of `contend run` (see cli.h). */
 #include "cli.h"
+#include "runner.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -259,6 +260,81 @@ static void check_out(const ct_config_t *cfg)
 		bad("--out", cfg->out, "exists and is not a directory");
 }
 
+void ct_cli_params(const ct_config_t *cfg, const ct_workload_t *wl, uint64_t *param)
+{
+	for (int i = 0; i < ct_workload_nparams(wl) && i < CT_MAX_PARAMS; i++) {
+		param[i] = wl->params[i].def;
+		for (size_t k = 0; k < cfg->nparams; k++)
+			if (strcmp(cfg->params[k].name, wl->params[i].name) == 0)
+				param[i] = cfg->params[k].value;
+	}
+}
+
+/* A repetition must last at least 1000 clock steps (0.1% quantization). */
+static void check_benchtime(const ct_config_t *cfg)
+{
+	if (!cfg->bt.ns)
+		return;
+	double res = ct_timer_resolution_ns();
+	if ((double)cfg->bt.ns < 1000 * res) {
+		char v[32], why[128];
+		snprintf(why, sizeof why,
+			 "shorter than 1000 steps of this clock (resolution %.0f ns): use %.0fus or more",
+			 res, res);
+		bad("--benchtime", ct_format_benchtime(&cfg->bt, v, sizeof v), why);
+	}
+}
+
+static uint64_t mem_available(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	unsigned long long kib = 0;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return (uint64_t)kib << 10;
+}
+
+/* Peak memory of the plan: the most threads at once, each with its stack
+ * and the heap its workload holds; refused when it exceeds what is free. */
+static void check_memory(const ct_config_t *cfg)
+{
+	uint64_t avail = mem_available(), maxt = 0, worst = 0;
+	for (size_t t = 0; t < cfg->nthreads; t++)
+		maxt = cfg->threads[t] > maxt ? cfg->threads[t] : maxt;
+	for (size_t w = 0; w < cfg->nwl; w++) {
+		const ct_workload_t *wl = cfg->wl[w];
+		uint64_t param[CT_MAX_PARAMS] = {0};
+		ct_cli_params(cfg, wl, param);
+		uint64_t sizes[CT_MAX_LIST] = {wl->fixed_size};
+		size_t nz = 1;
+		ct_err_t err;
+		if (wl->default_sizes && cfg->nsizes) {
+			memcpy(sizes, cfg->sizes, cfg->nsizes * sizeof sizes[0]);
+			nz = cfg->nsizes;
+		} else if (wl->default_sizes)
+			ct_parse_size_list(wl->default_sizes, 1, UINT64_MAX, sizes, CT_MAX_LIST, &nz, &err);
+		for (size_t z = 0; z < nz; z++) {
+			uint64_t heap = wl->heap_bytes ? wl->heap_bytes(sizes[z], param) : sizes[z];
+			uint64_t per = ct_stack_size(wl->stack_bytes(sizes[z])) + heap;
+			worst = per * maxt > worst ? per * maxt : worst;
+		}
+	}
+	if (avail && worst > avail / 10 * 9) {
+		char v[32], why[200];
+		snprintf(v, sizeof v, "%llu", (unsigned long long)maxt);
+		snprintf(why, sizeof why,
+			 "the plan needs about %llu MiB at its peak (stacks and heap of %llu threads), "
+			 "more than the %llu MiB available",
+			 (unsigned long long)(worst >> 20), (unsigned long long)maxt,
+			 (unsigned long long)(avail >> 20));
+		bad("--threads", v, why);
+	}
+}
+
 static void defaults(ct_config_t *cfg, unsigned cores)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -385,5 +461,7 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 	check_modes(cfg);
 	check_sizes(cfg);
 	check_params(cfg);
+	check_benchtime(cfg);
+	check_memory(cfg);
 	check_out(cfg);
 }

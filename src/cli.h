@@ -46,6 +46,8 @@ typedef struct {
 
 /* argv[0] is the subcommand name ("run"). */
 void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores);
+/* The workload's parameter values: its defaults, overridden by --param. */
+void ct_cli_params(const ct_config_t *cfg, const ct_workload_t *wl, uint64_t *param);
 void ct_cli_usage(FILE *f);
 void ct_cli_run_usage(FILE *f);
 void ct_cli_list_usage(FILE *f);

@@ -52,17 +52,6 @@ typedef struct {
 
 /* ---------------------------------------------------------------- plan */
 
-/* The workload's defaults, overridden by --param. */
-static void plan_params(const ct_config_t *cfg, const ct_workload_t *wl, uint64_t *param)
-{
-	for (int i = 0; i < ct_workload_nparams(wl) && i < CT_MAX_PARAMS; i++) {
-		param[i] = wl->params[i].def;
-		for (size_t k = 0; k < cfg->nparams; k++)
-			if (strcmp(cfg->params[k].name, wl->params[i].name) == 0)
-				param[i] = cfg->params[k].value;
-	}
-}
-
 static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 {
 	const ct_config_t *cfg = s->cfg;
@@ -103,7 +92,7 @@ static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 				p->mode = modes[m];
 				p->size = sizes[z];
 				p->threads = (unsigned)cfg->threads[t];
-				plan_params(cfg, wl, p->param);
+				ct_cli_params(cfg, wl, p->param);
 				for (size_t a = 0; a < CT_MAX_ALLOCS; a++)
 					p->allocs_per_op[a] = p->bytes_per_op[a] = NAN;
 			}

@@ -102,6 +102,22 @@ uint64_t ct_predict_iters(uint64_t goal_ns, uint64_t prev_iters, uint64_t prev_n
 	return (uint64_t)n;
 }
 
+double ct_timer_resolution_ns(void)
+{
+	uint64_t best = UINT64_MAX;
+	for (int i = 0; i < 2000; i++) {
+		uint64_t a = ct_now_ns(), b;
+		while ((b = ct_now_ns()) == a) {
+		}
+		if (b - a < best)
+			best = b - a;
+	}
+	struct timespec res;
+	clock_getres(CLOCK_MONOTONIC, &res);
+	double declared = (double)res.tv_sec * 1e9 + (double)res.tv_nsec;
+	return (double)best > declared ? (double)best : declared;
+}
+
 size_t ct_stack_size(uint64_t need)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);

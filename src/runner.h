@@ -61,6 +61,9 @@ int ct_run_point(const ct_topo_t *topo, const ct_point_t *p, ct_result_t *r);
 #define CT_MAX_ITERS 100000000000ull
 uint64_t ct_predict_iters(uint64_t goal_ns, uint64_t prev_iters, uint64_t prev_ns);
 
+/* The clock's resolution: the smallest step between two readings (ns). */
+double ct_timer_resolution_ns(void);
+
 /* Thread stack bytes for a kernel that needs `need` bytes of its own. */
 size_t ct_stack_size(uint64_t need);
 

@@ -69,6 +69,8 @@ typedef struct ct_workload {
 	uint64_t min_size, max_size; /* accepted --size range, bytes */
 	const ct_param_t *params;    /* NULL or terminated by a NULL name */
 	uint64_t (*stack_bytes)(uint64_t size);
+	/* Optional: heap bytes one thread holds at most (default: size). */
+	uint64_t (*heap_bytes)(uint64_t size, const uint64_t *param);
 	/* Optional: state shared by the point's threads (thread = 0 in a). NULL
 	 * from setup is a failure of the point. */
 	void *(*setup)(const ct_kargs_t *a);
@@ -113,7 +115,8 @@ static inline void ct_control_loop(uint64_t iters, ct_span_t *s)
 }
 
 /* Registry (src/workloads.c). */
-extern const ct_workload_t ct_wl_bilbo, ct_wl_smaug;
+extern const ct_workload_t ct_wl_bilbo, ct_wl_smaug, ct_wl_churn, ct_wl_xfree, ct_wl_falseshare,
+	ct_wl_large, ct_wl_bandwidth;
 extern const ct_workload_t *const ct_workloads[];
 extern const size_t ct_nworkloads;
 

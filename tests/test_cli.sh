@@ -51,6 +51,13 @@ cases=$(cat <<CASES
 --benchtime 0x	--benchtime
 --benchtime -5ms	--benchtime
 --timeout 0ms	--timeout
+--benchtime 5us	shorter than 1000 steps of this clock
+-w smaug -s 64MiB -t 1024	the plan needs about
+-P nosuch=1	no selected workload has this parameter
+-P k	want name=value
+--ci-target 200	--ci-target
+--ci-target x	--ci-target
+-n 9 --max-count 3	below --count
 --timeout soon	--timeout
 -o $work/taken	already holds a study
 -o $work/file	not a directory
