@@ -574,35 +574,49 @@ static void list_workloads(void)
 	}
 }
 
-static void list_allocators(ct_study_t *s)
+int ct_probe_alloc(const ct_alloc_spec_t *sp, bool census, char *version, size_t vlen, char *live,
+		   size_t llen, char *why, size_t wlen)
 {
 	static ct_config_t cfg;
+	ct_study_t s = {.cfg = &cfg};
+	char hello[8192];
+	child_t c;
+	if (sp->missing) {
+		snprintf(why, wlen, "%s", sp->why);
+		return -1;
+	}
+	if (find_exe(&s)) {
+		snprintf(why, wlen, "cannot find my own executable");
+		return -1;
+	}
+	cfg.allocs[0] = *sp;
+	cfg.nallocs = 1;
+	if (child_start(&s, 0, census, &c, hello, sizeof hello, why, wlen))
+		return -1;
+	ct_proto_get(hello, "version", version, vlen);
+	ct_proto_get(hello, "live", live, llen);
+	child_quit(&c);
+	return 0;
+}
+
+static void list_allocators(void)
+{
 	ct_err_t err;
-	cfg.nallocs = 0;
-	for (size_t i = 0; i < ct_nallocators; i++)
-		if (ct_alloc_spec_parse(ct_allocators[i]->name, &cfg.allocs[cfg.nallocs], &err) == 0)
-			cfg.nallocs++;
-	s->cfg = &cfg;
 	printf("\nallocators:\n");
-	for (size_t a = 0; a < cfg.nallocs; a++) {
-		const ct_alloc_spec_t *sp = &cfg.allocs[a];
-		char hello[8192], why[512], ver[128] = "?", live[4096] = "?";
-		child_t c;
-		printf("  %-9s %s\n", sp->label, sp->adapter->doc);
-		if (sp->missing) {
-			printf("  %-9s not installed: %s\n", "", sp->why);
+	for (size_t i = 0; i < ct_nallocators; i++) {
+		static ct_alloc_spec_t sp;
+		char why[512], ver[128] = "?", live[4096] = "?";
+		if (ct_alloc_spec_parse(ct_allocators[i]->name, &sp, &err))
 			continue;
-		}
-		if (child_start(s, a, false, &c, hello, sizeof hello, why, sizeof why)) {
+		printf("  %-9s %s\n", sp.label, sp.adapter->doc);
+		if (sp.missing)
+			printf("  %-9s not installed: %s\n", "", sp.why);
+		else if (ct_probe_alloc(&sp, false, ver, sizeof ver, live, sizeof live, why, sizeof why))
 			printf("  %-9s preload %s\n  %-9s NOT VERIFIED: %s\n", "",
-			       sp->path[0] ? sp->path : "(none)", "", why);
-			continue;
-		}
-		ct_proto_get(hello, "version", ver, sizeof ver);
-		ct_proto_get(hello, "live", live, sizeof live);
-		child_quit(&c);
-		printf("  %-9s version %s, preload %s\n  %-9s verified: malloc resolves to %s\n", "",
-		       ver, sp->path[0] ? sp->path : "(none: the C library)", "", live);
+			       sp.path[0] ? sp.path : "(none)", "", why);
+		else
+			printf("  %-9s version %s, preload %s\n  %-9s verified: malloc resolves to %s\n",
+			       "", ver, sp.path[0] ? sp.path : "(none: the C library)", "", live);
 	}
 }
 
@@ -639,7 +653,7 @@ int ct_list(void)
 		return CT_EXIT_FAIL;
 	}
 	ct_topo_machine(s.topo, &s.machine);
-	list_allocators(&s);
+	list_allocators();
 	list_topology(&s);
 	ct_topo_close((ct_topo_t *)s.topo);
 	return CT_EXIT_OK;

@@ -84,5 +84,11 @@ void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size
 /* driver.c */
 int ct_run_study(const ct_config_t *cfg);
 int ct_list(void);
+/* Starts a child for one allocator (with the census interposer when census)
+ * and reads what it proved. 0 when malloc is the allocator's. */
+int ct_probe_alloc(const ct_alloc_spec_t *sp, bool census, char *version, size_t vlen, char *live,
+		   size_t llen, char *why, size_t wlen);
+/* selftest.c */
+int ct_selftest(int argc, char **argv);
 
 #endif
