@@ -41,5 +41,7 @@ static inline uint64_t ct_now_ns(void)
 _Noreturn void ct_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "contend: warning: <message>" to stderr once per call. */
 void ct_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "contend: <message>" to stderr: progress and outcomes. */
+void ct_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -296,16 +296,6 @@ static void child_quit(child_t *c)
 
 /* ---------------------------------------------------------------- passes */
 
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("contend: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
 
 static void census_pass(ct_study_t *s, size_t a)
 {
@@ -313,13 +303,13 @@ static void census_pass(ct_study_t *s, size_t a)
 	char hello[8192], why[512];
 #ifdef CT_SANITIZED
 	/* a sanitizer runtime refuses any library preloaded in front of it */
-	note("%s: no census in a sanitized build (B/op and allocs/op left empty)",
+	ct_note("%s: no census in a sanitized build (B/op and allocs/op left empty)",
 	     s->cfg->allocs[a].label);
 	return;
 #endif
 	for (size_t pt = 0; pt < s->npts; pt++) {
 		if (c.pid <= 0 && child_start(s, a, true, &c, hello, sizeof hello, why, sizeof why)) {
-			note("%s: census unavailable: %s", s->cfg->allocs[a].label, why);
+			ct_note("%s: census unavailable: %s", s->cfg->allocs[a].label, why);
 			return;
 		}
 		ct_record_t rec;
@@ -342,11 +332,11 @@ static void open_alloc(ct_study_t *s, size_t a, child_t *c)
 	if (sp->missing) {
 		st->skipped = true;
 		snprintf(st->why, sizeof st->why, "%s", sp->why);
-		note("%s: skipped: %s", sp->label, sp->why);
+		ct_note("%s: skipped: %s", sp->label, sp->why);
 		return;
 	}
 	if (child_start(s, a, false, c, hello, sizeof hello, st->why, sizeof st->why)) {
-		note("%s: not measured: %s", sp->label, st->why);
+		ct_note("%s: not measured: %s", sp->label, st->why);
 		return;
 	}
 	st->usable = true;
@@ -369,7 +359,7 @@ static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned 
 		return; /* interrupted */
 	if (rec->ok && s->cfg->place != CT_PLACE_NONE && rec->r.pinned_ok < s->pts[pt].threads &&
 	    s->pin_misses++ == 0)
-		note("warning: a worker was found off its assigned PU (%u of %u on theirs): pinning "
+		ct_note("warning: a worker was found off its assigned PU (%u of %u on theirs): pinning "
 		     "not honored here? (recorded in results.csv: threads_pinned)",
 		     rec->r.pinned_ok, s->pts[pt].threads);
 	if (rec->ok && !s->pts[pt].hint[a])
@@ -431,7 +421,7 @@ static void warn_oversubscription(ct_study_t *s)
 	for (size_t i = 0; i < s->cfg->nthreads; i++)
 		if (s->cfg->threads[i] > s->machine.cores) {
 			s->oversubscribed = true;
-			note("warning: %llu threads on %u cores: oversubscribed points measure the "
+			ct_note("warning: %llu threads on %u cores: oversubscribed points measure the "
 			     "scheduler too (recorded in the results)",
 			     (unsigned long long)s->cfg->threads[i], s->machine.cores);
 			return;
@@ -450,13 +440,13 @@ static void check_machine(ct_study_t *s)
 		fclose(f);
 	}
 	if (s->load_at_start >= 0.5 * s->machine.cores && s->load_at_start >= 0.8)
-		note("warning: load average %.2f at start on %u cores: other work competes for them",
+		ct_note("warning: load average %.2f at start on %u cores: other work competes for them",
 		     s->load_at_start, s->machine.cores);
 	f = fopen("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", "r");
 	if (f) {
 		if (fgets(buf, sizeof buf, f) && strncmp(buf, "performance", 11) != 0) {
 			buf[strcspn(buf, "\n")] = '\0';
-			note("warning: CPU frequency governor is '%s', not 'performance': clock speed "
+			ct_note("warning: CPU frequency governor is '%s', not 'performance': clock speed "
 			     "may change under the benchmark",
 			     buf);
 		}
@@ -487,14 +477,14 @@ int ct_run_study(const ct_config_t *cfg)
 	char err[512];
 	s.topo = ct_topo_open(err, sizeof err);
 	if (!s.topo || find_exe(&s)) {
-		note("%s", s.topo ? "cannot find my own executable" : err);
+		ct_note("%s", s.topo ? "cannot find my own executable" : err);
 		return CT_EXIT_FAIL;
 	}
 	ct_topo_machine(s.topo, &s.machine);
 	catch_stops();
 	check_machine(&s);
 	if (!ct_counters_probe(s.counters, sizeof s.counters))
-		note("hardware counters %s; cycles, instructions and cache misses left empty",
+		ct_note("hardware counters %s; cycles, instructions and cache misses left empty",
 		     s.counters);
 	plan(&s);
 	warn_oversubscription(&s);
@@ -515,7 +505,7 @@ int ct_run_study(const ct_config_t *cfg)
 	}
 	ct_out_allocs(&s);
 	ct_out_machine(&s, 0);
-	note("%zu points x %zu allocators x %u repetitions, benchtime %s; results in %s", s.npts,
+	ct_note("%zu points x %zu allocators x %u repetitions, benchtime %s; results in %s", s.npts,
 	     usable, cfg->count, cfg->bt.iters ? "fixed" : "timed", cfg->out);
 	timed_pass(&s, kids);
 	for (size_t a = 0; a < cfg->nallocs; a++)
@@ -531,11 +521,11 @@ int ct_run_study(const ct_config_t *cfg)
 	for (size_t a = 0; a < cfg->nallocs; a++)
 		alloc_failed |= !s.st[a].usable && !s.st[a].skipped;
 	if (g_stop)
-		note("interrupted by %s after %.1fs: every finished repetition is in %s (marked "
+		ct_note("interrupted by %s after %.1fs: every finished repetition is in %s (marked "
 		     "incomplete)",
 		     strsignal(g_stop), secs, cfg->out);
 	else
-		note("done in %.1fs: %u failed repetitions, %u added to narrow CIs, %u points still "
+		ct_note("done in %.1fs: %u failed repetitions, %u added to narrow CIs, %u points still "
 		     "unstable%s; results in %s",
 		     secs, s.failed, s.extra, s.unstable,
 		     alloc_failed ? ", some allocators could not be measured" : "", cfg->out);
@@ -649,7 +639,7 @@ int ct_list(void)
 	list_workloads();
 	s.topo = ct_topo_open(err, sizeof err);
 	if (!s.topo || find_exe(&s)) {
-		note("%s", s.topo ? "cannot find my own executable" : err);
+		ct_note("%s", s.topo ? "cannot find my own executable" : err);
 		return CT_EXIT_FAIL;
 	}
 	ct_topo_machine(s.topo, &s.machine);
