@@ -114,12 +114,23 @@ static int tunable_to_env(ct_alloc_spec_t *s, const char *kv, ct_err_t *err)
 		snprintf(err->msg, sizeof err->msg, "%s has no tunable '%s'", a->name, key);
 		return -1;
 	}
+	/* A ':' in a value would start another GLIBC_TUNABLES entry (or break a
+	 * MALLOC_CONF pair), one that key_known() never saw. */
+	if (a->tune_style != CT_TUNE_PREFIX && strchr(eq + 1, ':')) {
+		snprintf(err->msg, sizeof err->msg, "tunable '%s': ':' in a value", key);
+		return -1;
+	}
+	int len = 0;
 	switch (a->tune_style) {
 	case CT_TUNE_GLIBC:
-		snprintf(item, sizeof item, "glibc.malloc.%s=%s", key, eq + 1);
+		len = snprintf(item, sizeof item, "glibc.malloc.%s=%s", key, eq + 1);
+		if (len < 0 || (size_t)len >= sizeof item)
+			break;
 		return env_append(s, "GLIBC_TUNABLES", ":", item, err);
 	case CT_TUNE_MALLOC_CONF:
-		snprintf(item, sizeof item, "%s:%s", key, eq + 1);
+		len = snprintf(item, sizeof item, "%s:%s", key, eq + 1);
+		if (len < 0 || (size_t)len >= sizeof item)
+			break;
 		return env_append(s, "MALLOC_CONF", ",", item, err);
 	case CT_TUNE_PREFIX: {
 		char var[96];
@@ -129,6 +140,7 @@ static int tunable_to_env(ct_alloc_spec_t *s, const char *kv, ct_err_t *err)
 		return env_append(s, var, "", eq + 1, err);
 	}
 	}
+	snprintf(err->msg, sizeof err->msg, "tunable '%s': value too long", key);
 	return -1;
 }
 
@@ -141,9 +153,22 @@ static int parse_tunables(ct_alloc_spec_t *s, const char *list, ct_err_t *err)
 	}
 	strcpy(buf, list);
 	char *save = NULL;
-	for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save))
+	const char *seen[sizeof buf / 2]; /* every item takes 2 bytes or more */
+	size_t nseen = 0;
+	for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		size_t klen = strcspn(kv, "=");
+		/* the same key twice: refused (a prefix-style variable would
+		 * get both values glued together, "1" and "0" becoming "10") */
+		for (size_t i = 0; i < nseen; i++)
+			if (strncmp(seen[i], kv, klen) == 0 && seen[i][klen] == '=') {
+				snprintf(err->msg, sizeof err->msg, "tunable '%.*s' given twice",
+					 (int)klen, kv);
+				return -1;
+			}
+		seen[nseen++] = kv;
 		if (tunable_to_env(s, kv, err))
 			return -1;
+	}
 	return 0;
 }
 

@@ -52,7 +52,7 @@ extern const size_t ct_nallocators;
 
 /* One allocator column of a study: an adapter, a library, tunables. */
 typedef struct {
-	char label[96];                 /* alloc= value in results */
+	char label[256];                /* alloc= value in results */
 	const ct_allocator_t *adapter;  /* NULL: a custom library (NAME=/path) */
 	char path[PATH_MAX];            /* library to preload; "" for the C library */
 	char env[CT_MAX_ENV][512];      /* NAME=VALUE for the child */

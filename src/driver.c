@@ -9,6 +9,7 @@
  * crashes, hangs or is killed costs only the repetition it was running: it
  * is restarted for the next one. */
 #include "proto.h"
+#include "report.h"
 #include "study.h"
 
 #include <errno.h>
@@ -41,6 +42,9 @@ static void catch_stops(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a child that died between points must not kill the parent when it
+	 * writes the next command: write() then fails with EPIPE instead */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 typedef struct {
@@ -147,6 +151,7 @@ static void child_exec(const ct_study_t *s, const ct_alloc_spec_t *sp, bool cens
 		_exit(127);
 	signal(SIGINT, SIG_IGN); /* a terminal's ^C is the parent's to handle */
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
 	for (int fd = CT_ANS_FD + 1; fd < 1024; fd++)
 		close(fd);
 	char preload[2 * 4096 + 2] = "";
@@ -234,7 +239,11 @@ static int child_start(const ct_study_t *s, size_t a, bool census, child_t *c, c
 	if (rc == 0 && ct_proto_get(hello, "ok", ok, sizeof ok) == 0 && strcmp(ok, "1") == 0)
 		return 0;
 	char how[256];
-	child_reap(c, rc == -2, how, sizeof how);
+	child_reap(c, rc == -2 || rc == -3, how, sizeof how);
+	if (rc == -3) {
+		snprintf(why, wlen, "interrupted");
+		return -1;
+	}
 	if (rc == 0 && ct_proto_get(hello, "why", why, wlen) == 0 && why[0])
 		return -1;
 	snprintf(why, wlen, "%s before proving its allocator (%s)",
@@ -336,7 +345,9 @@ static void open_alloc(ct_study_t *s, size_t a, child_t *c)
 		return;
 	}
 	if (child_start(s, a, false, c, hello, sizeof hello, st->why, sizeof st->why)) {
-		ct_note("%s: not measured: %s", sp->label, st->why);
+		st->skipped = g_stop != 0; /* stopping is not the allocator's failure */
+		if (!g_stop)
+			ct_note("%s: not measured: %s", sp->label, st->why);
 		return;
 	}
 	st->usable = true;
@@ -387,6 +398,34 @@ static bool too_wide(const ct_study_t *s, size_t pt, size_t a)
 	return sm.has_ci && ct_ci_pct(&sm) > s->cfg->ci_target_pct;
 }
 
+/* "[ 34%] smaug heap 4KiB 2 thr  ETA 0:23" on stderr, only on a terminal. */
+static void progress(const ct_study_t *s, size_t pt, bool done)
+{
+	static int tty = -1;
+	static uint64_t last;
+	if (tty < 0)
+		tty = isatty(2);
+	uint64_t now = ct_now_ns();
+	if (!tty || (!done && now - last < 200000000u))
+		return;
+	last = now;
+	if (done) {
+		fprintf(stderr, "\r%-78s\r", "");
+		return;
+	}
+	size_t planned = s->npts * s->cfg->nallocs * s->cfg->count, ran = 0;
+	for (size_t i = 0; i < s->npts * s->cfg->nallocs * s->cfg->max_count; i++)
+		ran += s->recs[i].done;
+	double el = (double)(now - s->t_start_ns) / 1e9;
+	double eta = ran ? el * (double)(planned > ran ? planned - ran : 0) / (double)ran : 0;
+	char size[32];
+	const ct_plan_point_t *p = &s->pts[pt];
+	fprintf(stderr, "\r[%3.0f%%] %s %s %s %u thr  ETA %d:%02d   ",
+		planned ? 100.0 * (double)ran / (double)planned : 0, p->wl->name,
+		p->wl->modes[p->mode], ct_format_size(p->size, size, sizeof size), p->threads,
+		(int)eta / 60, (int)eta % 60);
+}
+
 /* Repetitions interleaved across allocators (A B C A B C), then extra
  * rounds, still interleaved, for the allocators whose CI is too wide. */
 static void timed_pass(ct_study_t *s, child_t *kids)
@@ -395,8 +434,10 @@ static void timed_pass(ct_study_t *s, child_t *kids)
 	for (size_t pt = 0; pt < s->npts && !g_stop; pt++) {
 		for (unsigned rep = 0; rep < cfg->count; rep++)
 			for (size_t a = 0; a < cfg->nallocs && !g_stop; a++)
-				if (s->st[a].usable)
+				if (s->st[a].usable) {
 					one_rep(s, kids, pt, a, rep);
+					progress(s, pt, false);
+				}
 		for (unsigned rep = cfg->count; rep < cfg->max_count && !g_stop; rep++) {
 			bool more = false;
 			for (size_t a = 0; a < cfg->nallocs && !g_stop && extra_budget_left(s); a++)
@@ -414,6 +455,7 @@ static void timed_pass(ct_study_t *s, child_t *kids)
 				ct_out_unstable(s, pt, a);
 			}
 	}
+	progress(s, 0, true);
 }
 
 static void warn_oversubscription(ct_study_t *s)
@@ -517,6 +559,13 @@ int ct_run_study(const ct_config_t *cfg)
 	ct_out_close(&s);
 	if (!cfg->quiet)
 		ct_out_tables(&s, stdout);
+	/* the verdicts, figures and report.html of this study, from its files */
+	ct_report_opts_t ro;
+	ct_report_opts_init(&ro);
+	ro.text = false;
+	char *dirs[1] = {(char *)cfg->out};
+	if (ct_report(1, dirs, &ro) == 1)
+		ct_warn("the report of %s could not be written", cfg->out);
 	bool alloc_failed = false;
 	for (size_t a = 0; a < cfg->nallocs; a++)
 		alloc_failed |= !s.st[a].usable && !s.st[a].skipped;
@@ -610,9 +659,11 @@ static void list_allocators(void)
 	}
 }
 
-static void list_topology(const ct_study_t *s)
+static void list_topology(const ct_topo_t *topo)
 {
-	const ct_machine_t *m = &s->machine;
+	ct_machine_t mach;
+	const ct_machine_t *m = &mach;
+	ct_topo_machine(topo, &mach);
 	printf("\ntopology (the CPUs this process may use):\n");
 	printf("  cpu        %s\n", m->cpu_model);
 	printf("  layout     %u package(s), %u NUMA node(s), %u core(s), %u PU(s)\n", m->packages,
@@ -621,11 +672,12 @@ static void list_topology(const ct_study_t *s)
 	       (unsigned long long)m->cache_bytes[1] >> 10, m->cache_count[1],
 	       (unsigned long long)m->cache_bytes[2] >> 10, m->cache_count[2],
 	       (unsigned long long)m->cache_bytes[3] >> 10, m->cache_count[3], m->line_bytes);
-	unsigned n = m->cores < 64 ? m->cores : 64;
+	unsigned n = ct_topo_cores(topo) < 64 ? ct_topo_cores(topo) : 64;
 	for (int p = CT_PLACE_COMPACT; p <= CT_PLACE_SCATTER; p++) {
 		int cpus[64];
 		printf("  %-10s", ct_place_name((ct_place_t)p));
-		if (ct_topo_plan(s->topo, (ct_place_t)p, n, cpus) == 0)
+		if (ct_topo_plan(topo, (ct_place_t)p, n, cpus) == 0)
+			/* cppcheck-suppress knownConditionTrueFalse ; n comes from topo.c at run time */
 			for (unsigned i = 0; i < n; i++)
 				printf("%s%d", i ? "," : " threads 0.. on PUs ", cpus[i]);
 		printf("\n");
@@ -634,17 +686,15 @@ static void list_topology(const ct_study_t *s)
 
 int ct_list(void)
 {
-	ct_study_t s = {0};
 	char err[512];
 	list_workloads();
-	s.topo = ct_topo_open(err, sizeof err);
-	if (!s.topo || find_exe(&s)) {
-		ct_note("%s", s.topo ? "cannot find my own executable" : err);
+	ct_topo_t *topo = ct_topo_open(err, sizeof err);
+	if (!topo) {
+		ct_note("%s", err);
 		return CT_EXIT_FAIL;
 	}
-	ct_topo_machine(s.topo, &s.machine);
 	list_allocators();
-	list_topology(&s);
-	ct_topo_close((ct_topo_t *)s.topo);
+	list_topology(topo);
+	ct_topo_close(topo);
 	return CT_EXIT_OK;
 }

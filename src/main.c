@@ -1,8 +1,11 @@
 /* main.c — contend's entry point: dispatches the subcommands.
  *   contend [run] [options]   run a study            (driver.c)
  *   contend list              what is here           (list.c)
+ *   contend report DIR...     verdicts, figures      (report.c)
+ *   contend compare OLD NEW   A/B table              (compare.c)
  *   contend __child ...       internal: one allocator's child process (child.c) */
 #include "proto.h"
+#include "report.h"
 #include "study.h"
 
 #include <stdarg.h>
@@ -21,13 +24,26 @@ _Noreturn void ct_usage_error(const char *fmt, ...)
 	exit(CT_EXIT_USAGE);
 }
 
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void ct_warn(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("contend: warning: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	say("contend: warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void ct_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	say("contend: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -78,9 +94,15 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return ct_cmd_report(argc - 1, argv + 1);
+	if (strcmp(argv[1], "compare") == 0)
+		return ct_cmd_compare(argc - 1, argv + 1);
+	if (strcmp(argv[1], "selftest") == 0)
+		return ct_selftest(argc - 1, argv + 1);
 	if (strcmp(argv[1], "help") == 0) {
 		ct_cli_usage(stdout);
 		return 0;
 	}
-	ct_usage_error("unknown subcommand '%s' (run, list, help)", argv[1]);
+	ct_usage_error("unknown subcommand '%s' (run, list, report, compare, selftest, help)", argv[1]);
 }

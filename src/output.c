@@ -114,8 +114,8 @@ void ct_out_allocs(ct_study_t *s)
 		config_key(s->cfg->allocs[a].label, key, sizeof key);
 		if (st->usable)
 			fprintf(s->txt, "alloc-%s: %s %s verified%s%s\n", key, st->version, st->live,
-				strcmp(st->tunables, "-") && st->tunables[0] ? " tunables " : "",
-				strcmp(st->tunables, "-") && st->tunables[0] ? st->tunables : "");
+				strcmp(st->tunables, "-") != 0 && st->tunables[0] ? " tunables " : "",
+				strcmp(st->tunables, "-") != 0 && st->tunables[0] ? st->tunables : "");
 		else
 			fprintf(s->txt, "alloc-%s: not measured: %s\n", key, st->why);
 	}
@@ -169,7 +169,7 @@ static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *re
 	fmt_num(r->ns_per_op, ns, sizeof ns);
 	snprintf(ops, sizeof ops, "%.4g", r->ops_per_s);
 	fprintf(s->txt, "Benchmark%s-%u\t%llu\t%s ns/op", name, p->threads,
-		(unsigned long long)(r->iters * p->threads), ns);
+		(unsigned long long)r->iters * p->threads, ns);
 	if (!isnan(p->bytes_per_op[a]))
 		fprintf(s->txt, "\t%.0f B/op\t%.3g allocs/op", p->bytes_per_op[a],
 			p->allocs_per_op[a]);
@@ -263,12 +263,22 @@ void ct_out_unstable(ct_study_t *s, size_t pt, size_t a)
 	fflush(s->txt);
 }
 
+/* A results file that could not be written completely is said so: a full
+ * disk must not pass for a short study. */
+static void close_checked(FILE *f, const char *dir, const char *name)
+{
+	if (!f)
+		return;
+	bool bad = ferror(f) != 0;
+	bad |= fclose(f) != 0;
+	if (bad)
+		ct_warn("writing %s/%s failed (disk full?): the file is incomplete", dir, name);
+}
+
 void ct_out_close(ct_study_t *s)
 {
-	if (s->txt)
-		fclose(s->txt);
-	if (s->csv)
-		fclose(s->csv);
+	close_checked(s->txt, s->cfg->out, "results.txt");
+	close_checked(s->csv, s->cfg->out, "results.csv");
 	s->txt = s->csv = NULL;
 }
 

@@ -99,7 +99,7 @@ static void check_allocators(void)
 		char ver[128] = "?", live[4096] = "?", why[512], what[112];
 		if (ct_alloc_spec_parse(ct_allocators[i]->name, &sp, &err))
 			continue;
-		snprintf(what, sizeof what, "alloc %s", sp.label);
+		snprintf(what, sizeof what, "alloc %.100s", sp.label);
 		if (sp.missing)
 			line(WARN, what, "not installed: %s", sp.why);
 		else if (ct_probe_alloc(&sp, false, ver, sizeof ver, live, sizeof live, why, sizeof why))

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct ct_topo {
 	hwloc_topology_t h;
@@ -98,6 +99,54 @@ static void cache_info(const ct_topo_t *t, ct_machine_t *m)
 		if (lvl == 1 && o)
 			m->line_bytes = o->attr->cache.linesize;
 	}
+	/* No cache objects (arm boards whose kernel exports no cacheinfo):
+	 * the C library's answer (cpuid on x86-64, CTR_EL0 on arm64). */
+	long line = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
+	if (m->line_bytes == 0 && line > 0)
+		m->line_bytes = (unsigned)line;
+}
+
+/* arm64 kernels print no "model name" in /proc/cpuinfo, so hwloc has no
+ * CPUModel there: name the core from its implementer and part numbers
+ * (util-linux's lscpu table, the common ones) and add the board's name
+ * from the device tree, e.g. "Raspberry Pi 4 Model B Rev 1.4 (Cortex-A72)". */
+static const struct {
+	unsigned impl, part;
+	const char *name;
+} arm_cores[] = {
+	{0x41, 0xd03, "Cortex-A53"},  {0x41, 0xd05, "Cortex-A55"},  {0x41, 0xd07, "Cortex-A57"},
+	{0x41, 0xd08, "Cortex-A72"},  {0x41, 0xd0b, "Cortex-A76"},  {0x41, 0xd0c, "Neoverse-N1"},
+	{0x41, 0xd40, "Neoverse-V1"}, {0x41, 0xd49, "Neoverse-N2"}, {0x41, 0xd4f, "Neoverse-V2"},
+};
+
+static int arm_model(char *buf, size_t len)
+{
+	unsigned impl = 0, part = 0;
+	char line[256], core[48] = "", board[80] = "";
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	while (f && fgets(line, sizeof line, f) && !(impl && part)) {
+		sscanf(line, "CPU implementer : %x", &impl);
+		sscanf(line, "CPU part : %x", &part);
+	}
+	if (f)
+		fclose(f);
+	if (!impl || !part)
+		return -1;
+	snprintf(core, sizeof core, "arm 0x%x part 0x%x", impl, part);
+	for (size_t i = 0; i < sizeof arm_cores / sizeof arm_cores[0]; i++)
+		if (arm_cores[i].impl == impl && arm_cores[i].part == part)
+			snprintf(core, sizeof core, "%s", arm_cores[i].name);
+	f = fopen("/sys/firmware/devicetree/base/model", "r"); /* NUL-terminated */
+	if (f) {
+		size_t n = fread(board, 1, sizeof board - 1, f);
+		board[n] = '\0';
+		fclose(f);
+	}
+	if (board[0])
+		snprintf(buf, len, "%s (%s)", board, core);
+	else
+		snprintf(buf, len, "%s", core);
+	return 0;
 }
 
 void ct_topo_machine(const ct_topo_t *t, ct_machine_t *m)
@@ -108,7 +157,8 @@ void ct_topo_machine(const ct_topo_t *t, ct_machine_t *m)
 	const char *model = pkg ? hwloc_obj_get_info_by_name(pkg, "CPUModel") : NULL;
 	if (!model)
 		model = hwloc_obj_get_info_by_name(root, "CPUModel");
-	snprintf(m->cpu_model, sizeof m->cpu_model, "%s", model ? model : "unknown");
+	if (model || arm_model(m->cpu_model, sizeof m->cpu_model) != 0)
+		snprintf(m->cpu_model, sizeof m->cpu_model, "%s", model ? model : "unknown");
 	int v = hwloc_get_nbobjs_by_type(t->h, HWLOC_OBJ_PACKAGE);
 	m->packages = v > 0 ? (unsigned)v : 1;
 	v = hwloc_get_nbobjs_by_type(t->h, HWLOC_OBJ_NUMANODE);
@@ -130,7 +180,7 @@ void ct_topo_machine(const ct_topo_t *t, ct_machine_t *m)
 static int plan_scatter(const ct_topo_t *t, unsigned n, int *cpu)
 {
 	/* hwloc_distrib allocates the n sets itself (hwloc_bitmap_dup) */
-	hwloc_bitmap_t *sets = calloc(n, sizeof *sets);
+	hwloc_bitmap_t *sets = calloc(n, sizeof(hwloc_bitmap_t));
 	if (!sets)
 		return -1;
 	hwloc_obj_t root = hwloc_get_root_obj(t->h);

@@ -41,7 +41,8 @@ static int fail(ct_err_t *err, const char *fmt, ...)
 	return -1;
 }
 
-/* Leading decimal number (digits, optional fraction) of s; *end past it. */
+/* Leading decimal number of s: digits, then optionally '.' and digits (no
+ * sign, no exponent); *end past it. */
 static int parse_number(const char *s, double *val, uint64_t *ival, const char **end)
 {
 	const char *p = s;
@@ -55,9 +56,18 @@ static int parse_number(const char *s, double *val, uint64_t *ival, const char *
 	*ival = iv;
 	*val = (double)iv;
 	if (*e == '.') {
-		if (!isdigit((unsigned char)e[1]))
+		const char *f = e + 1;
+		if (!isdigit((unsigned char)*f))
 			return -1;
-		*val = strtod(p, &e);
+		while (isdigit((unsigned char)*f))
+			f++;
+		char num[64];
+		if ((size_t)(f - p) >= sizeof num)
+			return -1;
+		memcpy(num, p, (size_t)(f - p));
+		num[f - p] = '\0';
+		*val = strtod(num, NULL);
+		e = (char *)f;
 	}
 	*end = e;
 	return 0;
@@ -201,7 +211,7 @@ static int parse_list(const char *s, uint64_t lo, uint64_t hi, uint64_t *out, si
 		return fail(err, "empty item in list");
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *dash = strchr(tok, '-');
-		uint64_t a, b;
+		uint64_t a = 0, b = 0;
 		if (dash == tok)
 			return fail(err, "negative or malformed item '%s'", tok);
 		if (dash) {

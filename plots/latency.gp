@@ -1,0 +1,19 @@
+# latency.gp — latency percentiles (p50, p99, p99.9 of one operation)
+# against threads, one panel per allocator, log scale.
+# Set before `load`: the terminal and output, and
+#   ftitle, npanel, rows, cols, pfile[i], ptitle[i]
+#   nline, ltitle[i], lcolor[i], ldash[i]     (as in nsop_threads.gp)
+# Data: one block per line:  threads  median_of_percentile_ns
+load dir.'common.gp'
+set logscale x 2
+set logscale y 10
+set format y '%g'
+set xlabel 'threads'
+set ylabel 'latency of one op, ns'
+set multiplot layout rows, cols title ftitle font ',12'
+do for [p=1:npanel] {
+	set title ptitle[p]
+	plot for [i=1:nline] pfile[p] index (i-1) using 1:2 with linespoints \
+		lc palette frac lcolor[i] dt ldash[i] lw 1.5 pt 7 ps 0.5 title ltitle[i]
+}
+unset multiplot

@@ -1,0 +1,214 @@
+/* mechanism.c — likely mechanisms, one line each, read from the counters
+ * of a results directory: page faults per op that rise with size (fresh
+ * pages from the kernel: mmap/munmap round trips and zeroing), context
+ * switches that rise with threads (threads block: lock contention;
+ * involuntary ones: oversubscription or preemption), and contention that
+ * shows in time but in no counter (shared cache lines, atomics, memory
+ * bandwidth). Entry point: ct_mechanisms() (verdict.h).
+ *
+ * Each rule is a function in rules[]; each looks at one workload, mode and
+ * series (allocator and placement) at a time and prints at most one line,
+ * always with the numbers that triggered it. "Likely" is meant: counters
+ * narrow the cause down, they do not prove it. */
+#include "verdict.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FAULTS_MIN 0.1   /* faults/op that count as "takes faults" */
+#define CSW_MIN 1e-4     /* context switches/op that count */
+#define RISE 10.0        /* a counter "rises" when it grows this many times */
+#define CF_BAND 1.1      /* contention factor that counts as a slowdown */
+#define EXCESS 1.25      /* heap's factor over the stack's that blames the allocator */
+
+typedef struct {
+	const ct_rdir_t *d;
+	unsigned wl, mode, alloc, place;
+	int heap, stack;
+	unsigned one, top;   /* smallest and largest thread count */
+	const ct_contention_t *c;
+	size_t nc;
+	FILE *f;
+	const char *prefix;
+	char who[256];       /* "smaug heap, glibc" */
+} mctx_t;
+
+static double med(const ct_group_t *g, ct_metric_t m)
+{
+	return g ? ct_median(g->v[m], g->nok) : NAN;
+}
+
+static const ct_group_t *at(const mctx_t *x, unsigned mode, uint64_t size, unsigned threads)
+{
+	return ct_rdir_find(x->d, x->wl, mode, size, x->alloc, x->place, threads);
+}
+
+static void say(const mctx_t *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const mctx_t *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(x->f, "%s%s: ", x->prefix, x->who);
+	vfprintf(x->f, fmt, ap);
+	fputc('\n', x->f);
+	va_end(ap);
+}
+
+/* ---------------------------------------------------------------- rules */
+
+/* Heap faults per op that appear from some size up, at the baseline thread count. */
+static int rule_faults(const mctx_t *x)
+{
+	uint64_t sz[128];
+	size_t n = ct_rdir_sizes(x->d, (int)x->wl, sz, 128);
+	if (!x->d->has_col[CT_M_MINFLT] || (int)x->mode != x->heap || n < 2)
+		return 0;
+	const ct_group_t *g0 = at(x, x->mode, sz[0], x->one), *gn = at(x, x->mode, sz[n - 1], x->one);
+	double first = med(g0, CT_M_MINFLT);
+	if (!g0 || !gn || !(first < FAULTS_MIN))
+		return 0; /* faults at every size do not rise with size */
+	for (size_t i = 1; i < n; i++) {
+		const ct_group_t *h = at(x, x->mode, sz[i], x->one);
+		const ct_group_t *s = x->stack >= 0 ? at(x, (unsigned)x->stack, sz[i], x->one) : NULL;
+		double fh = med(h, CT_M_MINFLT), fs = s ? med(s, CT_M_MINFLT) : 0;
+		fs = isnan(fs) ? 0 : fs;
+		if (!h || !(fh >= FAULTS_MIN) || fh < RISE * fs)
+			continue;
+		say(x, "page faults rise with size: %.2g/op at %s, %.3g/op from %s, %.3g/op at %s "
+		       "(stack %.2g/op): blocks this large come fresh from the kernel each op "
+		       "(mmap/munmap, zeroed pages), a cost the stack copy never pays",
+		    first, ct_rstr(x->d, g0->size), fh, ct_rstr(x->d, h->size),
+		    med(gn, CT_M_MINFLT), ct_rstr(x->d, gn->size), fs);
+		return 1;
+	}
+	return 0;
+}
+
+/* The size whose counter m is largest at the top thread count. */
+static const ct_group_t *worst_at_top(const mctx_t *x, ct_metric_t m)
+{
+	const ct_group_t *w = NULL;
+	for (size_t i = 0; i < x->d->ngroups; i++) {
+		const ct_group_t *g = &x->d->groups[i];
+		if (g->workload == x->wl && g->mode == x->mode && g->alloc == x->alloc &&
+		    g->place == x->place && g->threads == x->top && (!w || med(g, m) > med(w, m)))
+			w = g;
+	}
+	return w;
+}
+
+static int rule_switches(const mctx_t *x, ct_metric_t m)
+{
+	const ct_group_t *g = worst_at_top(x, m);
+	if (!g || !x->d->has_col[m] || x->top == x->one)
+		return 0;
+	double hi = med(g, m), lo = med(at(x, x->mode, g->size_bytes, x->one), m);
+	if (!(hi >= CSW_MIN) || !(hi >= RISE * (isnan(lo) ? 0 : lo)))
+		return 0;
+	const char *cores = ct_rdir_kv(x->d, "cpu.cores");
+	bool over = cores && g->threads > (unsigned)atoi(cores);
+	const char *why = m == CT_M_VCSW
+		? "threads block and sleep — lock contention (allocator locks, or the kernel's "
+		  "mmap lock)"
+		: over ? "more threads than cores — threads are preempted (oversubscription)"
+		       : "threads are preempted — other processes share the cores";
+	say(x, "%s context switches rise with threads (%.2g/op at %u, %.2g/op at %u threads, %s): %s",
+	    m == CT_M_VCSW ? "voluntary" : "involuntary", isnan(lo) ? 0 : lo, x->one, hi, g->threads,
+	    ct_rstr(x->d, g->size), why);
+	return 1;
+}
+
+static int rule_vcsw(const mctx_t *x)
+{
+	return rule_switches(x, CT_M_VCSW);
+}
+
+static int rule_ivcsw(const mctx_t *x)
+{
+	return rule_switches(x, CT_M_IVCSW);
+}
+
+static const ct_contention_t *cf_of(const mctx_t *x, unsigned mode, uint64_t size)
+{
+	for (size_t i = 0; i < x->nc; i++) {
+		const ct_group_t *g = x->c[i].g;
+		if (g->workload == x->wl && g->mode == mode && g->size_bytes == size &&
+		    g->alloc == x->alloc && g->place == x->place && g->threads == x->top)
+			return &x->c[i];
+	}
+	return NULL;
+}
+
+/* A heap slowdown under threads with no faults or switches to explain it. */
+static int rule_silent(const mctx_t *x)
+{
+	const ct_contention_t *w = NULL;
+	for (size_t i = 0; i < x->nc; i++) {
+		const ct_contention_t *c = &x->c[i];
+		if (c->g->workload == x->wl && c->g->mode == x->mode && c->g->alloc == x->alloc &&
+		    c->g->place == x->place && c->g->threads == x->top && c->cf.has_ci &&
+		    (!w || c->cf.ratio > w->cf.ratio))
+			w = c;
+	}
+	if ((int)x->mode != x->heap || !w || !(w->cf.lo > CF_BAND))
+		return 0;
+	const ct_contention_t *s = x->stack >= 0 ? cf_of(x, (unsigned)x->stack, w->g->size_bytes) : NULL;
+	const char *size = ct_rstr(x->d, w->g->size);
+	if (!s || !s->cf.has_ci)
+		say(x, "heap slows with threads at %s (x%.2f [%.2f, %.2f] at %u threads), no stack "
+		       "figure to compare: the allocator or the shared cores", size, w->cf.ratio,
+		    w->cf.lo, w->cf.hi, x->top);
+	else if (w->cf.ratio >= EXCESS * s->cf.ratio && w->cf.lo > s->cf.ratio)
+		say(x, "heap slows more than the stack copy at %s (x%.2f [%.2f, %.2f] vs x%.2f at %u "
+		       "threads) with no faults or switches to explain it: contention inside the "
+		       "allocator — shared cache lines or atomics (a shared arena, central free lists)",
+		    size, w->cf.ratio, w->cf.lo, w->cf.hi, s->cf.ratio, x->top);
+	else if (s->cf.lo > CF_BAND)
+		say(x, "both modes slow alike with threads at %s (heap x%.2f, stack x%.2f at %u "
+		       "threads): not the allocator — shared cores, caches or memory bandwidth",
+		    size, w->cf.ratio, s->cf.ratio, x->top);
+	else
+		say(x, "heap slows with threads at %s (x%.2f [%.2f, %.2f] at %u threads); the stack "
+		       "copy's x%.2f [%.2f, %.2f] is undecided: the allocator, or the shared cores",
+		    size, w->cf.ratio, w->cf.lo, w->cf.hi, x->top, s->cf.ratio, s->cf.lo, s->cf.hi);
+	return 1;
+}
+
+static int (*const rules[])(const mctx_t *) = {rule_faults, rule_vcsw, rule_ivcsw, rule_silent};
+
+/* ---------------------------------------------------------------- driver */
+
+size_t ct_mechanisms(const ct_rdir_t *d, const ct_contention_t *c, size_t nc, FILE *f,
+		     const char *prefix)
+{
+	unsigned th[256], al[64], pl[64];
+	size_t nt = ct_rdir_threads(d, -1, th, 256), ns = ct_series(d, al, pl, 64), lines = 0;
+	if (!nt)
+		return 0;
+	mctx_t x = {.d = d, .heap = ct_rdir_id(d, "heap"), .stack = ct_rdir_id(d, "stack"),
+		    .one = th[0], .top = th[nt - 1], .c = c, .nc = nc, .f = f, .prefix = prefix};
+	for (size_t i = 0; i < d->ngroups; i++) {
+		const ct_group_t *g = &d->groups[i];
+		bool first = i == 0 || g->workload != d->groups[i - 1].workload ||
+			     g->mode != d->groups[i - 1].mode;
+		if (!first || (int)g->mode == x.stack)
+			continue; /* one pass per workload and mode; stack is the reference */
+		x.wl = g->workload;
+		x.mode = g->mode;
+		for (size_t s = 0; s < ns; s++) {
+			x.alloc = al[s];
+			x.place = pl[s];
+			char name[128];
+			ct_series_name(d, al[s], pl[s], name, sizeof name);
+			snprintf(x.who, sizeof x.who, "%s %s, %s", ct_rstr(d, x.wl), ct_rstr(d, x.mode),
+				 name);
+			size_t before = lines;
+			for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++)
+				if (rules[r] != rule_silent || lines == before) /* silent: nothing else said */
+					lines += (size_t)rules[r](&x);
+		}
+	}
+	return lines;
+}

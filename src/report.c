@@ -1,0 +1,200 @@
+/* report.c — `contend report DIR...`: the command line and the pipeline
+ * (load every directory, judge the claims, contention factors, figures,
+ * then report.txt and report.html). Entry points: ct_cmd_report() for the
+ * command line, ct_report() for `contend run` at the end of a study.
+ * The writers are report_text.c and report_html.c. */
+#include "contend.h"
+#include "report.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void ct_report_opts_init(ct_report_opts_t *o)
+{
+	*o = (ct_report_opts_t){.out = NULL, .text = true, .figures = true};
+}
+
+void ct_report_usage(FILE *f)
+{
+	fputs("usage: contend report [options] DIR...\n"
+	      "\n"
+	      "Judges each conclusion of the seed study on the results directories (HOLDS,\n"
+	      "FAILS or INCONCLUSIVE per allocator and thread count), with contention factors,\n"
+	      "likely mechanisms and figures. Several directories (one per machine) are put\n"
+	      "side by side. Writes report.txt, report.html (self-contained), data/ and\n"
+	      "figures/ into the report directory and prints the text report.\n"
+	      "\n"
+	      "  -o, --out DIR      report directory (default DIR/report for one directory,\n"
+	      "                     ./contend-report for several)\n"
+	      "  -q, --quiet        do not print the text report\n"
+	      "      --no-figures   skip the figures (no gnuplot run)\n"
+	      "  -h, --help         this text\n",
+	      f);
+}
+
+/* ---------------------------------------------------------------- pipeline */
+
+static void free_report(ct_report_t *r)
+{
+	for (size_t k = 0; k < r->ndirs; k++) {
+		if (r->v)
+			ct_verdicts_free(&r->v[k]);
+		if (r->c)
+			free(r->c[k].v);
+		ct_rdir_free(&r->dirs[k]);
+	}
+	free(r->v);
+	free(r->c);
+	free(r->dirs);
+}
+
+static int load_all(ct_report_t *r, int ndirs, char **dirs)
+{
+	r->dirs = calloc((size_t)ndirs, sizeof *r->dirs);
+	r->v = calloc((size_t)ndirs, sizeof *r->v);
+	r->c = calloc((size_t)ndirs, sizeof *r->c);
+	if (!r->dirs || !r->v || !r->c) {
+		fprintf(stderr, "contend: report: out of memory\n");
+		return CT_EXIT_FAIL;
+	}
+	for (int k = 0; k < ndirs; k++) {
+		char err[512];
+		int rc = ct_rdir_load(dirs[k], NULL, &r->dirs[k], err, sizeof err);
+		if (rc) {
+			fprintf(stderr, "contend: report: %s\n", err);
+			return rc == CT_LOAD_BADARG ? CT_EXIT_USAGE : CT_EXIT_FAIL;
+		}
+		r->ndirs++;
+	}
+	ct_rdir_unique_labels(r->dirs, r->ndirs);
+	return 0;
+}
+
+static int analyse(ct_report_t *r)
+{
+	for (size_t k = 0; k < r->ndirs; k++)
+		if (ct_verdicts_eval(&r->dirs[k], &r->v[k]) ||
+		    ct_contention_eval(&r->dirs[k], &r->c[k].v, &r->c[k].n)) {
+			fprintf(stderr, "contend: report: out of memory\n");
+			return CT_EXIT_FAIL;
+		}
+	return 0;
+}
+
+static int make_out(ct_report_t *r, const ct_report_opts_t *o)
+{
+	if (o->out)
+		snprintf(r->out, sizeof r->out, "%s", o->out);
+	else if (r->ndirs == 1)
+		snprintf(r->out, sizeof r->out, "%.4000s/report", r->dirs[0].path);
+	else
+		snprintf(r->out, sizeof r->out, "contend-report");
+	if (mkdir(r->out, 0755) && errno != EEXIST) {
+		fprintf(stderr, "contend: report: cannot create '%s': %s\n", r->out, strerror(errno));
+		return CT_EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int write_text(const ct_report_t *r, const ct_report_opts_t *o)
+{
+	char p[4200];
+	snprintf(p, sizeof p, "%s/report.txt", r->out);
+	FILE *f = fopen(p, "w");
+	if (!f) {
+		fprintf(stderr, "contend: report: cannot write '%s': %s\n", p, strerror(errno));
+		return CT_EXIT_FAIL;
+	}
+	_ct_report_text(r, f);
+	fclose(f);
+	if (o->text) {
+		_ct_report_text(r, stdout);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+static int write_rest(const ct_report_t *r, const ct_report_opts_t *o)
+{
+	ct_figures_t figs = {0};
+	if (o->figures && ct_figures_make(r->dirs, r->ndirs, r->out, &figs)) {
+		fprintf(stderr, "contend: report: cannot write the figures' data in '%s': %s\n",
+			r->out, strerror(errno));
+		ct_figures_free(&figs);
+		return CT_EXIT_FAIL;
+	}
+	if (!o->figures)
+		snprintf(figs.note, sizeof figs.note, "figures skipped (--no-figures)");
+	char p[4200];
+	snprintf(p, sizeof p, "%s/report.html", r->out);
+	int rc = _ct_report_html(r, &figs, p);
+	if (rc)
+		fprintf(stderr, "contend: report: cannot write '%s': %s\n", p, strerror(errno));
+	else
+		fprintf(o->text ? stdout : stderr, "report: %s (%zu figures%s%s)\n", p, figs.n,
+			figs.note[0] ? "; " : "", figs.note);
+	ct_figures_free(&figs);
+	return rc ? CT_EXIT_FAIL : 0;
+}
+
+int ct_report(int ndirs, char **dirs, const ct_report_opts_t *o)
+{
+	ct_report_t r = {0};
+	ct_report_opts_t dflt;
+	if (!o) {
+		ct_report_opts_init(&dflt);
+		o = &dflt;
+	}
+	if (ndirs < 1) {
+		fprintf(stderr, "contend: report: DIR: missing\n");
+		return CT_EXIT_USAGE;
+	}
+	int rc = load_all(&r, ndirs, dirs);
+	if (!rc)
+		rc = analyse(&r);
+	if (!rc)
+		rc = make_out(&r, o);
+	if (!rc)
+		rc = write_text(&r, o);
+	if (!rc)
+		rc = write_rest(&r, o);
+	free_report(&r);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- command line */
+
+int ct_cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"out", required_argument, NULL, 'o'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"no-figures", no_argument, NULL, 'F'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	ct_report_opts_t o;
+	ct_report_opts_init(&o);
+	opterr = 0;
+	optind = 1;
+	for (int c; (c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1;) {
+		switch (c) {
+		case 'o': o.out = optarg; break;
+		case 'q': o.text = false; break;
+		case 'F': o.figures = false; break;
+		case 'h': ct_report_usage(stdout); return 0;
+		case ':': ct_usage_error("report: option '%s' needs a value", argv[optind - 1]);
+		default:
+			ct_usage_error("report: unknown option '%s' (see `contend report --help`)",
+				       argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		ct_usage_error("report: DIR: missing (a results directory of `contend run`)");
+	if (o.out && !*o.out)
+		ct_usage_error("--out: bad value '': empty");
+	return ct_report(argc - optind, argv + optind, &o);
+}

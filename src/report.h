@@ -1,0 +1,63 @@
+/* report.h — `contend report DIR...` and `contend compare OLD NEW`.
+ *
+ * ct_report() reads one or more results directories (one per machine) and
+ * writes, into the report directory: report.txt (also printed), report.html
+ * (self-contained: figures embedded, nothing fetched), data/ (figure data)
+ * and figures/ (SVG and PNG) (figures.h). The verdicts come first (verdict.h), then
+ * contention factors and likely mechanisms, then the figures, then the
+ * machines side by side. `contend run` calls it at the end of a study.
+ *
+ * ct_compare() prints, per benchmark present in both, the two medians, the
+ * change with its 95% CI and a Mann–Whitney p-value (compare.c). */
+#ifndef CT_REPORT_H
+#define CT_REPORT_H
+
+#include "figures.h"
+#include "resultsdb.h"
+#include "verdict.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct {
+	const char *out;  /* report directory; NULL: DIR/report for one directory,
+			   * ./contend-report for several */
+	bool text;        /* print the text report on stdout (it is saved either way) */
+	bool figures;     /* draw the figures (needs gnuplot; skipped with a note otherwise) */
+} ct_report_opts_t;
+
+/* Defaults: out NULL, text on, figures on. */
+void ct_report_opts_init(ct_report_opts_t *o);
+
+/* Report on dirs[0..ndirs). Returns 0; 2 on bad input (a directory that is
+ * missing or holds no results.csv: one "contend: report: ..." line on
+ * stderr); 1 when the report cannot be written. Never exits. */
+int ct_report(int ndirs, char **dirs, const ct_report_opts_t *o);
+
+/* The subcommands, argv[0] being "report" / "compare". Bad arguments exit
+ * with status 2 (ct_usage_error). */
+int ct_cmd_report(int argc, char **argv);
+int ct_cmd_compare(int argc, char **argv);
+void ct_report_usage(FILE *f);
+void ct_compare_usage(FILE *f);
+
+/* ---------------------------------------------------------------- internal */
+
+/* Everything one report is made of; shared by the text and HTML writers. */
+typedef struct {
+	ct_rdir_t *dirs;
+	size_t ndirs;
+	ct_verdicts_t *v;          /* per directory */
+	ct_cset_t *c;              /* per directory */
+	char out[4096];            /* report directory */
+} ct_report_t;
+
+void _ct_report_text(const ct_report_t *r, FILE *f);
+int _ct_report_html(const ct_report_t *r, const ct_figures_t *figs, const char *path);
+/* One line about a directory: "[1] AMD EPYC, x86_64, ... — path: 432 repetitions (0 failed)". */
+void _ct_report_dir_line(const ct_report_t *r, size_t k, char *buf, size_t len);
+/* ns/op or ratios for humans: 3 significant digits (whole numbers up to 10^7,
+ * then M and G), no exponent. */
+void _ct_fmt_num(double v, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,292 @@
+/* report_text.c — the text report (report.txt and stdout): the directories,
+ * the verdicts per claim, allocator and thread count with the numbers that
+ * decided them, several machines side by side, contention factors, likely
+ * mechanisms and failures. Entry point: _ct_report_text(). */
+#include "report.h"
+
+#include <math.h>
+#include <string.h>
+
+void _ct_fmt_num(double v, char *buf, size_t len)
+{
+	if (isnan(v))
+		snprintf(buf, len, "?");
+	else if (fabs(v) >= 1e10)
+		snprintf(buf, len, "%.3gG", v / 1e9);
+	else if (fabs(v) >= 1e7)
+		snprintf(buf, len, "%.3gM", v / 1e6);
+	else if (fabs(v) >= 100)
+		snprintf(buf, len, "%.0f", v);
+	else if (fabs(v) >= 10)
+		snprintf(buf, len, "%.1f", v);
+	else
+		snprintf(buf, len, "%.2f", v);
+}
+
+static void list_allocs(const ct_rdir_t *d, char *buf, size_t len)
+{
+	unsigned al[64], pl[64];
+	size_t ns = ct_series(d, al, pl, 64), n = 0;
+	buf[0] = '\0';
+	for (size_t s = 0; s < ns && n < len; s++) {
+		if (s > 0 && al[s] == al[s - 1])
+			continue;
+		const char *name = ct_rstr(d, al[s]), *ver = ct_rdir_alloc_version(d, name);
+		n += (size_t)snprintf(buf + n, len - n, "%s%s%s%s", n ? ", " : "", name,
+				      *ver ? " " : "", ver);
+	}
+}
+
+void _ct_report_dir_line(const ct_report_t *r, size_t k, char *buf, size_t len)
+{
+	const ct_rdir_t *d = &r->dirs[k];
+	unsigned th[256];
+	size_t nt = ct_rdir_threads(d, -1, th, 256), n;
+	char al[1024];
+	list_allocs(d, al, sizeof al);
+	n = (size_t)snprintf(buf, len, "[%zu] %s — %s: %zu repetitions, %zu failed; %s; threads ",
+			     k + 1, d->label, d->path, d->nrows, d->nfailed, al);
+	for (size_t t = 0; t < nt && n < len; t++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%u", t ? "," : "", th[t]);
+}
+
+static void print_dirs(const ct_report_t *r, FILE *f)
+{
+	fprintf(f, "contend report: %zu results director%s\n", r->ndirs, r->ndirs == 1 ? "y" : "ies");
+	for (size_t k = 0; k < r->ndirs; k++) {
+		const ct_rdir_t *d = &r->dirs[k];
+		char line[2048];
+		_ct_report_dir_line(r, k, line, sizeof line);
+		fprintf(f, "%s\n", line);
+		if (!d->complete)
+			fputs("    PARTIAL: machine.json says \"complete\": false — the study did not "
+			      "finish; everything below covers what it finished\n", f);
+		if (!d->has_machine)
+			fputs("    no machine.json: the machine is unknown\n", f);
+		if (d->nbad)
+			fprintf(f, "    %zu malformed line(s) of results.csv skipped\n", d->nbad);
+	}
+}
+
+/* ---------------------------------------------------------------- verdicts */
+
+static int series_width(const ct_rdir_t *d)
+{
+	unsigned al[64], pl[64];
+	size_t ns = ct_series(d, al, pl, 64);
+	int w = 8;
+	for (size_t s = 0; s < ns; s++) {
+		char name[160];
+		ct_series_name(d, al[s], pl[s], name, sizeof name);
+		w = (int)strlen(name) > w ? (int)strlen(name) : w;
+	}
+	return w;
+}
+
+static void print_claim(const ct_report_t *r, size_t k, const ct_claim_t *c, FILE *f)
+{
+	const ct_rdir_t *d = &r->dirs[k];
+	const ct_verdicts_t *v = &r->v[k];
+	int w = series_width(d);
+	bool any = false;
+	for (size_t i = 0; i < v->nrows; i++) {
+		const ct_vrow_t *row = &v->rows[i];
+		if (row->claim != c)
+			continue;
+		if (!any)
+			fprintf(f, "\n%-4s %s\n     seed: \"%s\"\n", c->id, c->claim, c->seed);
+		any = true;
+		char name[160], why[512], thr[16];
+		ct_series_name(d, row->alloc, row->place, name, sizeof name);
+		ct_vrow_why(d, row, why, sizeof why);
+		snprintf(thr, sizeof thr, "%u thr", row->threads);
+		fprintf(f, "     %-*s %7s  %-13s %s\n", w, name, thr, ct_verdict_name(row->v), why);
+	}
+	if (!any)
+		fprintf(f, "\n%-4s %s\n     not measured here (needs %s with stack and heap modes)\n",
+			c->id, c->claim, c->workload ? c->workload : "a workload");
+}
+
+static void print_verdicts(const ct_report_t *r, size_t k, FILE *f)
+{
+	fprintf(f, "\n== Verdicts — [%zu] %s ==\n", k + 1, r->dirs[k].label);
+	fputs("Each ratio: median / median [95% CI]. A point HOLDS when the whole CI is on the\n"
+	      "claim's side of the threshold, FAILS when it is all on the other side, else\n"
+	      "INCONCLUSIVE. Over several sizes: HOLDS at every size, FAILS at any; the figures\n"
+	      "shown are the weakest holding size, the clearest failure, or an undecided one.\n", f);
+	for (size_t c = 0; c < ct_nclaims; c++)
+		print_claim(r, k, &ct_claims[c], f);
+}
+
+/* ---------------------------------------------------------------- side by side */
+
+static char verdict_letter(const ct_verdicts_t *v, const ct_claim_t *c, unsigned al, unsigned pl,
+			   unsigned th)
+{
+	const ct_vrow_t *row = ct_verdict_find(v, c, al, pl, th);
+	return !row ? '-' : row->v == CT_V_HOLDS ? 'H' : row->v == CT_V_FAILS ? 'F' : '?';
+}
+
+/* The allocator names of every directory, first appearance first. */
+static size_t union_allocs(const ct_report_t *r, const char **names, size_t max)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < r->ndirs; k++) {
+		unsigned al[64], pl[64];
+		size_t ns = ct_series(&r->dirs[k], al, pl, 64);
+		for (size_t s = 0; s < ns; s++) {
+			const char *a = ct_rstr(&r->dirs[k], al[s]);
+			size_t i = 0;
+			while (i < n && strcmp(names[i], a) != 0)
+				i++;
+			if (i == n && n < max)
+				names[n++] = a;
+		}
+	}
+	return n;
+}
+
+static void side_row(const ct_report_t *r, const ct_claim_t *c, const char *alloc, FILE *f)
+{
+	fprintf(f, "%-5s %-16.16s", c->id, alloc);
+	for (size_t k = 0; k < r->ndirs; k++) {
+		const ct_rdir_t *d = &r->dirs[k];
+		unsigned th[64], al[64], pl[64];
+		size_t nt = ct_rdir_threads(d, -1, th, 64), ns = ct_series(d, al, pl, 64), s = 0;
+		int id = ct_rdir_id(d, alloc);
+		while (s < ns && (int)al[s] != id)
+			s++;
+		fputs("   ", f);
+		for (size_t t = 0; t < nt; t++)
+			fprintf(f, "%4c", s < ns ? verdict_letter(&r->v[k], c, al[s], pl[s], th[t]) : '-');
+	}
+	fputc('\n', f);
+}
+
+static void print_side_by_side(const ct_report_t *r, FILE *f)
+{
+	const char *names[64];
+	size_t na = union_allocs(r, names, 64);
+	fputs("\n== Verdicts side by side (H holds, F fails, ? inconclusive, - not judged) ==\n", f);
+	fprintf(f, "%-22s", "machine:");
+	for (size_t k = 0; k < r->ndirs; k++) {
+		unsigned th[64];
+		int width = 4 * (int)ct_rdir_threads(&r->dirs[k], -1, th, 64);
+		fprintf(f, "   [%zu]%*s", k + 1, width > 3 ? width - 3 : 0, "");
+	}
+	fprintf(f, "\n%-22s", "claim alloc   threads:");
+	for (size_t k = 0; k < r->ndirs; k++) {
+		unsigned th[64];
+		size_t nt = ct_rdir_threads(&r->dirs[k], -1, th, 64);
+		fputs("   ", f);
+		for (size_t t = 0; t < nt; t++)
+			fprintf(f, "%4u", th[t]);
+	}
+	fputc('\n', f);
+	for (size_t c = 0; c < ct_nclaims; c++)
+		for (size_t a = 0; a < na; a++)
+			side_row(r, &ct_claims[c], names[a], f);
+}
+
+/* ---------------------------------------------------------------- contention */
+
+static void cf_cell(const ct_contention_t *c, FILE *f)
+{
+	char v[16], lo[16], hi[16], cell[96];
+	_ct_fmt_num(c->cf.ratio, v, sizeof v);
+	char mark = !c->cf.has_ci ? ' ' : c->cf.lo > 1 ? '^' : c->cf.hi < 1 ? 'v' : ' ';
+	if (c->cf.has_ci) {
+		_ct_fmt_num(c->cf.lo, lo, sizeof lo);
+		_ct_fmt_num(c->cf.hi, hi, sizeof hi);
+		snprintf(cell, sizeof cell, "%s [%s, %s]%c", v, lo, hi, mark);
+	} else {
+		snprintf(cell, sizeof cell, "%s [no CI]", v);
+	}
+	if (!isnan(c->eff.ratio))
+		fprintf(f, "  %-20s %4.0f%%", cell, 100 * c->eff.ratio);
+	else
+		fprintf(f, "  %-20s %5s", cell, "");
+}
+
+static bool same_row(const ct_group_t *a, const ct_group_t *b)
+{
+	return a->workload == b->workload && a->mode == b->mode && a->size_bytes == b->size_bytes &&
+	       a->alloc == b->alloc && a->place == b->place;
+}
+
+static void print_contention(const ct_report_t *r, size_t k, FILE *f)
+{
+	const ct_rdir_t *d = &r->dirs[k];
+	const ct_contention_t *c = r->c[k].v;
+	unsigned th[256];
+	size_t nt = ct_rdir_threads(d, -1, th, 256), n = r->c[k].n;
+	if (!n)
+		return;
+	fprintf(f, "\n== Contention — [%zu] %s ==\n"
+		   "ns/op per thread at N threads / at %u thread(s) [95%% CI] (^ rises, v falls), then\n"
+		   "scaling efficiency: ops/s at N / (N x ops/s at %u); 100%% is perfect scaling.\n",
+		k + 1, d->label, th[0], th[0]);
+	int w = series_width(d);
+	fprintf(f, "%-9s %-8s %-7s %-*s", "workload", "mode", "size", w, "alloc");
+	for (size_t t = 1; t < nt; t++) {
+		char h[32];
+		snprintf(h, sizeof h, "%u thr", th[t]);
+		fprintf(f, "  %-20s %5s", h, "eff");
+	}
+	for (size_t i = 0; i < n;) {
+		const ct_group_t *g = c[i].g;
+		char name[160];
+		ct_series_name(d, g->alloc, g->place, name, sizeof name);
+		fprintf(f, "\n%-9s %-8s %-7s %-*s", ct_rstr(d, g->workload), ct_rstr(d, g->mode),
+			ct_rstr(d, g->size), w, name);
+		for (size_t t = 1; t < nt; t++) {
+			if (i < n && same_row(c[i].g, g) && c[i].g->threads == th[t])
+				cf_cell(&c[i++], f);
+			else
+				fprintf(f, "  %-20s %5s", "-", "");
+		}
+		while (i < n && same_row(c[i].g, g)) /* thread counts not in the header */
+			i++;
+	}
+	fputc('\n', f);
+}
+
+/* ---------------------------------------------------------------- mechanisms, failures */
+
+static void print_mechanisms(const ct_report_t *r, size_t k, FILE *f)
+{
+	fprintf(f, "\n== Likely mechanisms — [%zu] %s ==\n", k + 1, r->dirs[k].label);
+	if (!ct_mechanisms(&r->dirs[k], r->c[k].v, r->c[k].n, f, "  "))
+		fputs("  none stands out: no faults rising with size, no context switches rising with "
+		      "threads, no slowdown without them\n", f);
+}
+
+static void print_failures(const ct_report_t *r, size_t k, FILE *f)
+{
+	const ct_rdir_t *d = &r->dirs[k];
+	if (!d->nfailed)
+		return;
+	fprintf(f, "\n== Failed repetitions — [%zu] %s: %zu ==\n", k + 1, d->label, d->nfailed);
+	for (size_t i = 0; i < d->ngroups; i++) {
+		const ct_group_t *g = &d->groups[i];
+		if (g->nfailed)
+			fprintf(f, "  %s %s %s %s %u thr: %zu of %zu failed: %s\n", ct_rstr(d, g->workload),
+				ct_rstr(d, g->mode), ct_rstr(d, g->size), ct_rstr(d, g->alloc),
+				g->threads, g->nfailed, g->nfailed + g->nok,
+				*ct_rstr(d, g->error) ? ct_rstr(d, g->error) : "(no reason recorded)");
+	}
+}
+
+void _ct_report_text(const ct_report_t *r, FILE *f)
+{
+	print_dirs(r, f);
+	for (size_t k = 0; k < r->ndirs; k++)
+		print_verdicts(r, k, f);
+	if (r->ndirs > 1)
+		print_side_by_side(r, f);
+	for (size_t k = 0; k < r->ndirs; k++) {
+		print_contention(r, k, f);
+		print_mechanisms(r, k, f);
+		print_failures(r, k, f);
+	}
+}

@@ -1,0 +1,126 @@
+/* verdict.h — the seed study's conclusions as testable claims, judged on a
+ * results directory: for every claim, allocator and thread count HOLDS,
+ * FAILS or INCONCLUSIVE, with the numbers that decided it. Also the
+ * contention factors (ns/op at N threads over 1 thread) with scaling
+ * efficiency, and one-line likely mechanisms read from the counters.
+ *
+ * Every claim compares a ratio of two samples of repetitions against a
+ * threshold. The ratio's 95% CI comes from ct_ratio_ci (abstats.h): the
+ * claim HOLDS at a point when the whole CI is on the claim's side of the
+ * threshold, FAILS when the whole CI is on the other side, and is
+ * INCONCLUSIVE when the CI straddles it (or there are too few repetitions
+ * for a CI: 4 or more on each side are needed). A claim that covers
+ * several sizes HOLDS for an allocator and thread count when it holds at
+ * every size, FAILS when it fails at any, and is INCONCLUSIVE otherwise.
+ *
+ * The claims live in one table, ct_claims[] in verdict.c (README: "Claims"). */
+#ifndef CT_VERDICT_H
+#define CT_VERDICT_H
+
+#include "abstats.h"
+#include "resultsdb.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum { CT_V_NA, CT_V_HOLDS, CT_V_FAILS, CT_V_INCONCLUSIVE } ct_verdict_t;
+
+/* What a claim measures: */
+typedef enum {
+	CT_Q_HEAP_STACK,     /* heap ns/op / stack ns/op, same size and thread count */
+	CT_Q_DISPERSION,     /* heap's / stack's relative dispersion over repetitions:
+			      * |x / median - 1| per repetition, floored at 0.1% */
+	CT_Q_CONTENTION,     /* heap ns/op at N threads / at 1 thread */
+} ct_quantity_t;
+
+/* How the ratio's CI is tested against the thresholds lo, hi: */
+typedef enum {
+	CT_T_ABOVE,          /* holds when CI > lo */
+	CT_T_WITHIN,         /* holds when CI inside [lo, hi] */
+	CT_T_OUTSIDE,        /* holds when CI entirely below lo or above hi */
+} ct_test_t;
+
+typedef struct {
+	const char *id;              /* "C2" */
+	const char *seed;            /* the seed study's words */
+	const char *claim;           /* the testable restatement */
+	const char *workload;        /* NULL: every workload with stack and heap modes */
+	uint64_t min_size, max_size; /* bytes, inclusive */
+	ct_quantity_t q;
+	ct_test_t test;
+	double lo, hi;               /* thresholds of the ratio */
+	unsigned min_threads;        /* judged at thread counts >= this */
+} ct_claim_t;
+
+extern const ct_claim_t ct_claims[];
+extern const size_t ct_nclaims;
+
+/* One size's ratio for one claim, allocator and thread count. */
+typedef struct {
+	unsigned workload, size;     /* string ids */
+	uint64_t size_bytes;
+	ct_ratio_t r;
+	ct_verdict_t v;
+} ct_claim_pt_t;
+
+/* One claim, allocator (with placement) and thread count. */
+typedef struct {
+	const ct_claim_t *claim;
+	unsigned alloc, place, threads;
+	ct_verdict_t v;
+	size_t nv[4];                /* points per verdict */
+	ct_claim_pt_t *pts;          /* npts, ascending workload and size */
+	size_t npts;
+	int decisive;                /* the point that decided (HOLDS: weakest, FAILS:
+				      * clearest failure, INCONCLUSIVE: first undecided); -1 */
+} ct_vrow_t;
+
+typedef struct {
+	ct_vrow_t *rows;             /* claim order, then allocator, then threads */
+	size_t nrows;
+	ct_claim_pt_t *pts;          /* storage behind rows[].pts */
+	size_t npts;
+} ct_verdicts_t;
+
+int ct_verdicts_eval(const ct_rdir_t *d, ct_verdicts_t *out);
+void ct_verdicts_free(ct_verdicts_t *v);
+const char *ct_verdict_name(ct_verdict_t v);
+/* The row for claim c, allocator/placement and thread count; NULL when not judged. */
+const ct_vrow_t *ct_verdict_find(const ct_verdicts_t *v, const ct_claim_t *c, unsigned alloc,
+				 unsigned place, unsigned threads);
+/* The verdict's one-line judgement of a point against its claim. */
+ct_verdict_t ct_claim_judge(const ct_claim_t *c, const ct_ratio_t *r);
+/* "64KiB 1.17x [1.05, 1.30]; fails at 2 of 7 sizes": the numbers that decided row r. */
+void ct_vrow_why(const ct_rdir_t *d, const ct_vrow_t *r, char *buf, size_t len);
+/* The threshold as text: "> 1", "in [2, 10]", "outside [0.9, 1.1]". */
+void ct_claim_threshold(const ct_claim_t *c, char *buf, size_t len);
+
+/* ---------------------------------------------------------------- contention */
+
+typedef struct {
+	const ct_group_t *g, *base;  /* at N threads, at 1 thread */
+	ct_ratio_t cf;               /* contention factor: ns/op at N / at 1 */
+	ct_ratio_t eff;              /* scaling efficiency: ops/s at N / (N x ops/s at 1) */
+} ct_contention_t;
+
+/* The contention factors of one results directory. */
+typedef struct {
+	ct_contention_t *v;
+	size_t n;
+} ct_cset_t;
+
+/* Every benchmark at more than one thread that has a 1-thread counterpart,
+ * in the groups' order. *out is malloc'd (free it). */
+int ct_contention_eval(const ct_rdir_t *d, ct_contention_t **out, size_t *n);
+
+/* Likely mechanisms behind what the counters show, one line each, printed
+ * to f with prefix before each. Returns how many lines. */
+size_t ct_mechanisms(const ct_rdir_t *d, const ct_contention_t *c, size_t nc, FILE *f,
+		     const char *prefix);
+
+/* Series: the (allocator, placement) pairs of d, in order of appearance. */
+size_t ct_series(const ct_rdir_t *d, unsigned *alloc, unsigned *place, size_t max);
+/* "glibc", or "glibc/scatter" when d holds several placements. */
+void ct_series_name(const ct_rdir_t *d, unsigned alloc, unsigned place, char *buf, size_t len);
+
+#endif

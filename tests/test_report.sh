@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# test_report.sh — `contend report` and `contend compare` end to end on
+# synthetic results directories with known answers (test_report gen):
+# verdicts, a partial study, several machines side by side, a self-contained
+# report.html, figures with and without gnuplot, latency and bandwidth
+# figures when their data exist, the compare table, bad input (one line,
+# exit status 2), and the time of a 10 000-row report (printed, not judged).
+#   test_report.sh CONTEND TEST_REPORT
+set -u
+contend=$1; gen=$2
+work=$(mktemp -d /tmp/contend-report-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+pass=0; fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+expect() { # label, command...: the command succeeds
+	local label=$1; shift
+	if "$@"; then ok; else bad "$label"; fi
+}
+has_gnuplot=0; command -v gnuplot >/dev/null && has_gnuplot=1
+
+for k in known shifted partial latency big; do
+	"$gen" gen "$work/$k" "$k" || { echo "cannot generate $k"; exit 1; }
+done
+
+# ---------------------------------------------------------------- verdicts
+out=$("$contend" report "$work/known" 2>"$work/err"); rc=$?
+expect "report exits 0 (rc=$rc: $(cat "$work/err"))" test "$rc" -eq 0
+line() { # claim alloc threads verdict: that row is in the text report
+	printf '%s\n' "$out" | awk -v c="$1" -v a="$2" -v t="$3 thr" -v v="$4" '
+		/^[A-Z][0-9]/ { claim = $1 }
+		claim == c && $1 == a && ($2 " " $3) == t && $4 == v { found = 1 }
+		END { exit !found }'
+}
+for c in C1 C2 C3a C3b C4; do
+	expect "$c alpha holds" line "$c" alpha 1 HOLDS
+	expect "$c gamma inconclusive" line "$c" gamma 2 INCONCLUSIVE
+done
+for c in C2 C3a C3b C4 C5; do expect "$c beta fails" line "$c" beta 2 FAILS; done
+expect "C5 alpha holds" line C5 alpha 2 HOLDS
+expect "C2 beta names the numbers" grep -q "beta *1 thr  FAILS  *[0-9]*KiB 1.20x \[" <<<"$out"
+expect "contention table" grep -q "^bilbo *heap *16B *alpha *1.50 \[" <<<"$out"
+expect "mechanism: faults" grep -q "smaug heap, beta: page faults rise with size" <<<"$out"
+expect "mechanism: switches" grep -q "bilbo heap, gamma: voluntary context switches rise" <<<"$out"
+expect "report.txt saved" test -s "$work/known/report/report.txt"
+
+# ---------------------------------------------------------------- report.html
+html=$work/known/report/report.html
+expect "report.html written" test -s "$html"
+expect "html: no network references" \
+	bash -c "! grep -Eiq '(src|href) *= *[\"'\'']? *(https?:)?//' '$html'"
+expect "html: no external stylesheet or script" bash -c "! grep -Eiq '<link|<script' '$html'"
+order=$(grep -o -e 'id="verdicts"' -e 'id="figures"' -e 'id="machines"' "$html" | tr '\n' ' ')
+expect "html: verdicts, figures, machine in that order ($order)" \
+	test "$order" = 'id="verdicts" id="figures" id="machines" '
+if [ "$has_gnuplot" = 1 ]; then
+	expect "figures embedded" grep -q 'src="data:image/png;base64,' "$html"
+	for f in nsop-0-smaug heatmap-0-smaug throughput-0-bilbo; do
+		expect "$f.svg" test -s "$work/known/report/figures/$f.svg"
+		expect "$f.png" test -s "$work/known/report/figures/$f.png"
+	done
+	expect "no latency figure without latency columns" \
+		test ! -e "$work/known/report/figures/latency-0-bilbo.png"
+	"$contend" report -q "$work/latency" 2>/dev/null
+	expect "latency figure" test -s "$work/latency/report/figures/latency-0-smaug.png"
+	expect "bandwidth figure" test -s "$work/latency/report/figures/bandwidth-0.svg"
+fi
+# without gnuplot: text and HTML all the same, and a note
+PATH=/nonexistent "$contend" report -q -o "$work/nognuplot" "$work/known" 2>"$work/err"
+expect "no gnuplot: exit 0" test $? -eq 0
+expect "no gnuplot: html" grep -q "figures skipped: gnuplot not found" "$work/nognuplot/report.html"
+expect "no gnuplot: said" grep -q "gnuplot not found" "$work/err"
+
+# ---------------------------------------------------------------- partial, several machines
+out=$("$contend" report --no-figures "$work/partial" 2>&1)
+expect "partial: exit 0" test $? -eq 0
+expect "partial: said" grep -q "PARTIAL: machine.json says \"complete\": false" <<<"$out"
+expect "partial: failures listed" grep -q "smaug heap 1MiB alpha 2 thr: 1 of 10 failed" <<<"$out"
+expect "partial: cut line counted" grep -q "1 malformed line(s)" <<<"$out"
+expect "partial: html" grep -q "Partial study" "$work/partial/report/report.html"
+out=$("$contend" report --no-figures -o "$work/multi" "$work/known" "$work/shifted" 2>&1)
+expect "multi: exit 0" test $? -eq 0
+expect "multi: side by side" grep -q "Verdicts side by side" <<<"$out"
+expect "multi: both machines" grep -q "Other CPU" "$work/multi/report.html"
+expect "multi: machine table" grep -q "Synthetic CPU</td><td>Other CPU" "$work/multi/report.html"
+
+# ---------------------------------------------------------------- compare
+out=$("$contend" compare "$work/known" "$work/shifted" 2>&1)
+expect "compare: exit 0" test $? -eq 0
+expect "compare: +25% significant" \
+	grep -Eq '^bilbo/heap/16B/alpha/compact-1 +14.0 ±2% +17.5 ±1% +\+25.0%    \[\+2[0-9.]+%, \+2[0-9.]+%\] +p=0.000 n=9\+9' <<<"$out"
+expect "compare: ~ unchanged" grep -Eq '^bilbo/heap/16B/beta/compact-1 .* \+0.0% ~ ' <<<"$out"
+expect "compare: summary" grep -q "72 benchmarks compared, 12 changed significantly" <<<"$out"
+out=$("$contend" compare -a alpha=beta "$work/known" "$work/known" 2>&1)
+expect "compare --alloc" grep -Eq '^bilbo/heap/16B/alpha>beta/compact-2 .* -33.3% ' <<<"$out"
+expect "compare --alloc scope" grep -q "24 benchmarks compared" <<<"$out"
+
+# ---------------------------------------------------------------- bad input
+mkdir -p "$work/empty"
+check() { # label, expected text, command...
+	local label=$1 want=$2; shift 2
+	local so rc lines err
+	so=$("$@" 2>"$work/err"); rc=$?
+	err=$(cat "$work/err"); lines=$(printf '%s' "$err" | grep -c '')
+	if [ "$rc" -eq 2 ] && [ -z "$so" ] && [ "$lines" -eq 1 ] && [[ "$err" == *"$want"* ]]; then ok
+	else bad "[$label] rc=$rc lines=$lines want '$want': $err"; fi
+}
+check "report no dir" "report: DIR: missing" "$contend" report
+check "report missing dir" "No such file or directory" "$contend" report "$work/nosuch"
+check "report empty dir" "not a results directory (no results.csv)" "$contend" report "$work/empty"
+check "report bad option" "report: unknown option '--frob'" "$contend" report --frob "$work/known"
+check "report -o no value" "report: option '-o' needs a value" "$contend" report "$work/known" -o
+check "compare one dir" "compare: NEW: missing" "$contend" compare "$work/known"
+check "compare no dir" "compare: OLD: missing" "$contend" compare
+check "compare extra" "compare: unexpected argument" "$contend" compare "$work/known" "$work/known" x
+check "compare missing dir" "compare: OLD '$work/nosuch'" "$contend" compare "$work/nosuch" "$work/known"
+check "compare bad metric" "--metric: bad value 'nosuch'" "$contend" compare -m nosuch "$work/known" "$work/known"
+check "compare bad map" "--alloc: bad value 'alpha': want OLD=NEW" "$contend" compare -a alpha "$work/known" "$work/known"
+check "compare nothing common" "no benchmark in common" "$contend" compare -a nosuch=beta "$work/known" "$work/known"
+for sub in report compare; do
+	if "$contend" $sub --help | grep -q "usage: contend $sub"; then ok; else bad "$sub --help"; fi
+done
+
+# ---------------------------------------------------------------- 10 000 rows
+start=$(date +%s%N)
+"$contend" report -q "$work/big" 2>/dev/null; rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+expect "big report exits 0" test "$rc" -eq 0
+rows=$(($(wc -l <"$work/big/results.csv") - 1))
+echo "report on $rows rows: $ms ms (figures drawn: $has_gnuplot; target: under 2000 ms)"
+
+echo "test_report.sh: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
