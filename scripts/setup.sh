@@ -6,7 +6,12 @@
 set -euo pipefail
 
 CT_PACKAGES=(build-essential cmake pkg-config libhwloc-dev libmimalloc-dev
-	libgoogle-perftools-dev libjemalloc-dev)
+	libgoogle-perftools-dev libjemalloc-dev gnuplot-nox chromium)
+
+# Added by scripts/test.sh's checks (fuzz.sh, analyze.sh): clang with its
+# libFuzzer runtime (fuzz.sh adds libclang-rt-dev where clang lacks it),
+# clang-tidy and cppcheck.
+CT_CHECK_PACKAGES=(clang clang-tidy cppcheck)
 
 ct_missing_packages() {
 	local p missing=()

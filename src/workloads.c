@@ -7,6 +7,11 @@
 const ct_workload_t *const ct_workloads[] = {
 	&ct_wl_bilbo,
 	&ct_wl_smaug,
+	&ct_wl_churn,
+	&ct_wl_xfree,
+	&ct_wl_falseshare,
+	&ct_wl_large,
+	&ct_wl_bandwidth,
 };
 const size_t ct_nworkloads = sizeof ct_workloads / sizeof ct_workloads[0];
 

@@ -1,0 +1,270 @@
+/* test_workloads.c — the contention workloads (churn, xfree, falseshare,
+ * large, bandwidth) in this process, on 1, 2 and 3 real threads (3 is more
+ * than a 2-core machine has: hand-overs must yield, not spin forever):
+ *
+ * 1. Exact sinks. Every workload folds deterministic per-thread values into
+ *    the sink; churn and xfree fold a bijective mix of each object's tag
+ *    (thread, sequence number) when the object is freed, so the total
+ *    proves that every object allocated — or handed to another thread — was
+ *    freed exactly once, and that rings end each run() empty. Points run
+ *    with fixed iterations (warm-up 20, measured 200), and again with the
+ *    runner's latency round, whose back-to-back run() calls have no barrier
+ *    between them.
+ * 2. Nothing left allocated: glibc's heap in use (mallinfo2) is the same
+ *    before and after a point (plain builds, run with tcache off; ASan's
+ *    leak check covers the sanitized one).
+ *
+ * Run a second time under LD_PRELOAD=libctcensus.so (test workloads_census):
+ * allocs/op and B/op exactly as each workload's header says (churn, xfree,
+ * falseshare, large heap: 1 and SIZE; large stack, bandwidth: 0 and 0). */
+#include "runner.h"
+#include "test.h"
+
+#include <dlfcn.h>
+#include <malloc.h>
+#include <unistd.h>
+
+/* ---------------------------------------------------------------- expected sinks */
+
+/* Expected sink of one run() of n operations on thread t. */
+typedef uint64_t (*sink_fn)(const ct_point_t *p, unsigned t, uint64_t n);
+
+static uint64_t mix64(uint64_t x) /* as in churn.c and xfree.c */
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static uint64_t tags(unsigned t, uint64_t n)
+{
+	uint64_t s = 0;
+	for (uint64_t j = 1; j <= n; j++)
+		s += mix64(((uint64_t)t << 40) + j);
+	return s;
+}
+
+/* churn: the k initial objects and the n replacements, all freed. */
+static uint64_t churn_sink(const ct_point_t *p, unsigned t, uint64_t n)
+{
+	return tags(t, p->param[0] + n);
+}
+
+/* xfree: thread t's n objects, freed wherever they went. */
+static uint64_t xfree_sink(const ct_point_t *p, unsigned t, uint64_t n)
+{
+	(void)p;
+	return tags(t, n);
+}
+
+/* falseshare: words x i + writes per op; passive adds the handed tag t + 1. */
+static uint64_t fs_sink(const ct_point_t *p, unsigned t, uint64_t n)
+{
+	uint64_t words = p->size / 8, s = 0;
+	for (uint64_t i = 0; i < n; i++)
+		s += words * i + p->param[0];
+	return s + (strcmp(p->wl->modes[p->mode], "passive") == 0 ? t + 1 : 0);
+}
+
+static uint64_t large_sink(const ct_point_t *p, unsigned t, uint64_t n)
+{
+	(void)p;
+	uint64_t s = 0;
+	for (uint64_t i = 0; i < n; i++)
+		s += (uint8_t)(i * 131 + t);
+	return s;
+}
+
+/* bandwidth: the source byte at offset 13 i mod size (smaug's pattern). */
+static uint64_t bw_sink(const ct_point_t *p, unsigned t, uint64_t n)
+{
+	uint64_t s = 0, probe = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		s += (uint8_t)(probe * 131 + t);
+		probe += 13;
+		if (probe >= p->size)
+			probe -= p->size;
+	}
+	return s;
+}
+
+/* ---------------------------------------------------------------- cases */
+
+enum { B_ZERO, B_SIZE, B_UPTO }; /* census B/op: 0, SIZE, within 16..SIZE */
+
+typedef struct {
+	const ct_workload_t *wl;
+	const char *mode;
+	uint64_t size;
+	const char *params; /* name=value,...; the rest at their defaults */
+	sink_fn sink;
+	double allocs; /* census allocs/op */
+	int bytes;     /* B_* */
+} wcase_t;
+
+static const wcase_t cases[] = {
+	{&ct_wl_churn, "heap", 64, "k=64,batch=16", churn_sink, 1, B_SIZE},
+	{&ct_wl_churn, "heap", 1000, "k=50,batch=1", churn_sink, 1, B_SIZE},
+	{&ct_wl_churn, "heap", 300, "k=40,batch=1000,dist=1", churn_sink, 1, B_UPTO},
+	{&ct_wl_xfree, "remote", 64, "batch=8", xfree_sink, 1, B_SIZE},
+	{&ct_wl_xfree, "remote", 24, "batch=1", xfree_sink, 1, B_SIZE},
+	{&ct_wl_xfree, "remote", 2048, "batch=300", xfree_sink, 1, B_SIZE},
+	{&ct_wl_xfree, "local", 64, "batch=8", xfree_sink, 1, B_SIZE},
+	{&ct_wl_falseshare, "active", 8, "writes=10", fs_sink, 1, B_SIZE},
+	{&ct_wl_falseshare, "passive", 8, "writes=10", fs_sink, 1, B_SIZE},
+	{&ct_wl_falseshare, "passive", 36, "writes=7", fs_sink, 1, B_SIZE},
+	{&ct_wl_large, "heap", 1000, "", large_sink, 1, B_SIZE},
+	{&ct_wl_large, "heap", 300 << 10, "", large_sink, 1, B_SIZE},
+	{&ct_wl_large, "stack", 1000, "", large_sink, 0, B_ZERO},
+	{&ct_wl_large, "stack", 300 << 10, "", large_sink, 0, B_ZERO},
+	{&ct_wl_bandwidth, "memcpy", 16, "", bw_sink, 0, B_ZERO},
+	{&ct_wl_bandwidth, "memcpy", 100000, "", bw_sink, 0, B_ZERO},
+};
+#define NCASES (sizeof cases / sizeof cases[0])
+
+static void set_params(ct_point_t *p, const char *list)
+{
+	for (int i = 0; i < ct_workload_nparams(p->wl); i++)
+		p->param[i] = p->wl->params[i].def;
+	char buf[128], *save = NULL;
+	snprintf(buf, sizeof buf, "%s", list);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(t, '=');
+		*eq = '\0';
+		int k = ct_workload_param(p->wl, t);
+		if (k < 0)
+			abort();
+		p->param[k] = strtoull(eq + 1, NULL, 10);
+	}
+}
+
+static ct_point_t point(const wcase_t *c, unsigned threads, const char *bt)
+{
+	ct_point_t p = {.wl = c->wl, .mode = ct_workload_mode(c->wl, c->mode), .size = c->size,
+			.threads = threads, .place = CT_PLACE_COMPACT};
+	ct_err_t err;
+	if (p.mode < 0 || ct_parse_benchtime(bt, &p.bt, &err))
+		abort();
+	set_params(&p, c->params);
+	return p;
+}
+
+/* ---------------------------------------------------------------- checks */
+
+/* Bytes glibc's heap holds for the program; 0 where it cannot tell. */
+static size_t heap_in_use(void)
+{
+#ifdef CT_SANITIZED
+	return 0;
+#else
+	struct mallinfo2 mi = mallinfo2();
+	return mi.uordblks + mi.hblkhd;
+#endif
+}
+
+#define CASE_FMT "%s/%s/%llu/%u%s: "
+#define CASE_ARGS(c, threads, latency)                                                           \
+	(c)->wl->name, (c)->mode, (unsigned long long)(c)->size, threads, latency ? " latency" : ""
+
+/* The sink of r: warm-up (20) and measured (200) rounds of every thread;
+ * the latency round's batches may or may not be in r.sink. */
+static void check_sink(const wcase_t *c, const ct_point_t *p, const ct_result_t *r, bool latency)
+{
+	uint64_t calls = latency ? r->lat_samples / p->threads : 0, want = 0, lat = 0;
+	EXPECT(!latency || (calls >= 1 && calls * p->threads == r->lat_samples));
+	for (unsigned t = 0; t < p->threads; t++) {
+		want += c->sink(p, t, 20) + c->sink(p, t, 200);
+		lat += calls * c->sink(p, t, r->lat_batch);
+	}
+	t_checks++;
+	if (r->sink != want && r->sink != want + lat)
+		T_FAIL_AT(CASE_FMT "sink %llu != %llu", CASE_ARGS(c, p->threads, latency),
+			  (unsigned long long)r->sink, (unsigned long long)want);
+	EXPECT_EQ_U(r->iters, 200);
+}
+
+/* Runs the point twice: the first run may leave glibc's caches bigger (a
+ * cached thread stack of a new size keeps its TLS vector), the second must
+ * leave the heap exactly as it found it. */
+static void exact_sinks(const ct_topo_t *topo, const wcase_t *c, unsigned threads, bool latency)
+{
+	ct_point_t p = point(c, threads, "200x");
+	p.latency = latency;
+	for (int run = 0; run < 2; run++) {
+		ct_result_t r;
+		size_t before = heap_in_use();
+		if (ct_run_point(topo, &p, &r) != 0) {
+			T_FAIL_AT(CASE_FMT "%s", CASE_ARGS(c, threads, latency), r.err);
+			return;
+		}
+		size_t after = heap_in_use();
+		check_sink(c, &p, &r, latency);
+		t_checks += run;
+		if (run == 1 && after != before)
+			T_FAIL_AT(CASE_FMT "%zd bytes left in the heap", CASE_ARGS(c, threads, latency),
+				  (ssize_t)(after - before));
+	}
+}
+
+static void all_sinks(const ct_topo_t *topo)
+{
+	for (size_t i = 0; i < NCASES; i++)
+		for (unsigned threads = 1; threads <= 3; threads++) {
+			exact_sinks(topo, &cases[i], threads, false);
+			if (threads >= 2)
+				exact_sinks(topo, &cases[i], threads, true);
+		}
+}
+
+static void census(const ct_topo_t *topo, ct_census_fn fn)
+{
+	for (size_t i = 0; i < NCASES; i++)
+		for (unsigned threads = 1; threads <= 2; threads++) {
+			const wcase_t *c = &cases[i];
+			ct_point_t p = point(c, threads, "64x");
+			p.census = fn;
+			ct_result_t r;
+			EXPECT_EQ_U(ct_run_point(topo, &p, &r), 0);
+			EXPECT_EQ_D(r.allocs_per_op, c->allocs);
+			if (c->bytes == B_UPTO)
+				EXPECT(r.bytes_per_op >= 16 && r.bytes_per_op <= (double)c->size);
+			else
+				EXPECT_EQ_D(r.bytes_per_op, c->bytes == B_SIZE ? (double)c->size : 0);
+		}
+}
+
+int main(int argc, char **argv)
+{
+#ifndef CT_SANITIZED
+	/* mallinfo2 counts blocks parked in a thread's tcache as in use, so the
+	 * heap check needs tcache off: run again with it off (once). */
+	if (argc == 1 && !getenv("CT_TEST_TCACHE_OFF")) {
+		setenv("CT_TEST_TCACHE_OFF", "1", 1);
+		setenv("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0", 1);
+		execv("/proc/self/exe", argv);
+		perror("test_workloads: execv");
+		return 1;
+	}
+#endif
+	alarm(120); /* a hand-over that deadlocks fails the test instead of hanging it */
+	char err[256];
+	ct_topo_t *topo = ct_topo_open(err, sizeof err);
+	if (!topo) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (argc > 1 && strcmp(argv[1], "census") == 0) {
+		ct_census_fn fn = (ct_census_fn)dlsym(RTLD_DEFAULT, "ct_census_counts");
+		if (!fn) {
+			fprintf(stderr, "libctcensus.so is not preloaded\n");
+			return CT_TEST_SKIP;
+		}
+		census(topo, fn);
+	} else {
+		all_sinks(topo);
+	}
+	ct_topo_close(topo);
+	return t_finish("test_workloads");
+}
