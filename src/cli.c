@@ -45,17 +45,18 @@ void ct_cli_run_usage(FILE *f)
 	      "  -P, --param LIST      workload parameters, name=value[,name=value]\n"
 	      "                        (see `contend list`)\n"
 	      "  -p, --place POLICY    compact, scatter or none (default compact)\n"
-	      "  -n, --count N         repetitions per point (default 9; 6+ gives a 95% CI,\n"
-	      "                        9+ one that ignores an outlier on each side)\n"
+	      "  -n, --count N         repetitions per point (default 12; 6+ gives a 95% CI,\n"
+	      "                        9+ one that ignores an outlier on each side, 12+ two)\n"
 	      "      --ci-target PCT   add repetitions to a point while its 95%% CI is wider\n"
 	      "                        than ±PCT%% of the median (default 5; 0: never)\n"
 	      "      --max-count N     at most N repetitions per point (default 3x --count);\n"
 	      "                        added ones are at most half of the planned ones\n"
 	      "      --benchtime T     time per repetition, e.g. 30ms, or iterations, 1000x\n"
-	      "                        (default 10ms)\n"
+	      "                        (default 5ms)\n"
 	      "      --timeout T       give up on one repetition after T (default 120s)\n"
 	      "  -o, --out DIR         results directory (default results/<date-time>)\n"
-	      "      --no-latency      skip the latency round (p50/p99/p99.9/max per op)\n"
+	      "      --latency         add a latency round to each repetition: p50, p99,\n"
+	      "                        p99.9 and max per op (about +25%% time)\n"
 	      "  -q, --quiet           no tables on stdout\n"
 	      "  -h, --help            this text\n",
 	      f);
@@ -346,10 +347,9 @@ static void defaults(ct_config_t *cfg, unsigned cores)
 	cfg->wl[1] = &ct_wl_smaug;
 	cfg->nwl = 2;
 	cfg->place = CT_PLACE_COMPACT;
-	cfg->count = 9;
+	cfg->count = 12;
 	cfg->ci_target_pct = 5;
-	cfg->latency = true;
-	cfg->bt.ns = 10 * 1000000ull;
+	cfg->bt.ns = 5 * 1000000ull;
 	cfg->timeout_ns = 120 * 1000000000ull;
 }
 
@@ -412,7 +412,7 @@ static void parse_option(int c, const char *arg, ct_config_t *cfg)
 		snprintf(cfg->out, sizeof cfg->out, "%s", arg);
 		break;
 	case 'q': cfg->quiet = true; break;
-	case 'L': cfg->latency = false; break;
+	case 'L': cfg->latency = true; break;
 	}
 }
 
@@ -427,7 +427,7 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 		{"timeout", required_argument, NULL, 'T'},  {"out", required_argument, NULL, 'o'},
 		{"ci-target", required_argument, NULL, 'C'}, {"max-count", required_argument, NULL, 'M'},
 		{"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
-		{"no-latency", no_argument, NULL, 'L'},
+		{"latency", no_argument, NULL, 'L'},
 		{NULL, 0, NULL, 0},
 	};
 	defaults(cfg, cores);

@@ -146,11 +146,12 @@ static void normal_round(worker_t *w, const ct_point_t *p, const ct_kargs_t *a, 
 static void latency_round(worker_t *w, const ct_point_t *p, const ct_kargs_t *a, uint64_t batch,
 			  uint64_t calls)
 {
-	ct_span_t span = {.no_rusage = true};
+	ct_span_t span = {.batch = true};
 	memset(&w->hist, 0, sizeof w->hist);
 	w->lat_ns = w->lat_ops = 0;
 	for (uint64_t c = 0; c < calls; c++) {
 		span.t0_ns = span.t1_ns = 0;
+		span.batch_no = (unsigned)(c < UINT32_MAX ? c : UINT32_MAX);
 		p->wl->run(a, batch, &span);
 		uint64_t ns = span.t1_ns - span.t0_ns;
 		ct_hist_add(&w->hist, (double)ns / (double)batch);

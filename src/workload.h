@@ -36,7 +36,11 @@ typedef struct {
 	ct_census_fn census;           /* set by the runner in census runs */
 	uint64_t allocs0, bytes0, allocs1, bytes1;
 	struct rusage ru0, ru1;        /* RUSAGE_THREAD at the edges */
-	bool no_rusage;                /* latency batches: edges without syscalls */
+	/* A batch of the latency round: the span's edges skip their syscalls,
+	 * and a kernel may skip set-up whose result is still in place from the
+	 * previous call on this thread (smaug's source value). */
+	bool batch;
+	unsigned batch_no;             /* 0 for the first batch of the round */
 	ct_counters_t *hw;             /* hardware counters to run over the span, or NULL */
 } ct_span_t;
 
@@ -80,7 +84,7 @@ typedef struct ct_workload {
 
 static inline void ct_span_begin(ct_span_t *s)
 {
-	if (!s->no_rusage)
+	if (!s->batch)
 		getrusage(RUSAGE_THREAD, &s->ru0);
 	if (s->census)
 		s->census(&s->allocs0, &s->bytes0);
@@ -96,7 +100,7 @@ static inline void ct_span_end(ct_span_t *s)
 		ct_counters_stop(s->hw);
 	if (s->census)
 		s->census(&s->allocs1, &s->bytes1);
-	if (!s->no_rusage)
+	if (!s->batch)
 		getrusage(RUSAGE_THREAD, &s->ru1);
 }
 

@@ -215,7 +215,7 @@ static void study(void)
 	snprintf(dir, sizeof dir, "%s/study", tmp);
 	/* 3 threads on a 2-core machine: oversubscribed on purpose */
 	EXPECT_EQ_U(run("%s run -w bilbo,smaug -s 24B,1KiB,64KiB -t 1,2,3 -n 2 --benchtime 2ms "
-			"-o %s -q",
+			"--latency -o %s -q",
 			contend, dir),
 		    0);
 	char *json = slurp(dir, "machine.json");
