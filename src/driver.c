@@ -594,22 +594,22 @@ static void list_workloads(void)
 	for (size_t i = 0; i < ct_nworkloads; i++) {
 		const ct_workload_t *w = ct_workloads[i];
 		char lo[32], hi[32];
-		printf("  %-8s %s\n", w->name, w->doc);
-		printf("  %-8s modes: ", "");
+		printf("  %-10s %s\n", w->name, w->doc);
+		printf("  %-10s modes: ", "");
 		for (int m = 0; w->modes[m]; m++)
 			printf("%s%s", m ? ", " : "", w->modes[m]);
 		printf(" (default %s)\n", w->default_modes);
 		if (w->default_sizes)
-			printf("  %-8s sizes: %s to %s (default %s)\n", "",
+			printf("  %-10s sizes: %s to %s (default %s)\n", "",
 			       ct_format_size(w->min_size, lo, sizeof lo),
 			       ct_format_size(w->max_size, hi, sizeof hi), w->default_sizes);
 		else
-			printf("  %-8s size: %s (fixed)\n", "", ct_format_size(w->fixed_size, lo, sizeof lo));
+			printf("  %-10s size: %s (fixed)\n", "", ct_format_size(w->fixed_size, lo, sizeof lo));
 		for (int k = 0; k < ct_workload_nparams(w); k++)
-			printf("  %-8s --param %s=N: %s (default %llu, %llu..%llu)\n", "", w->params[k].name,
+			printf("  %-10s --param %s=N: %s (default %llu, %llu..%llu)\n", "", w->params[k].name,
 			       w->params[k].doc, (unsigned long long)w->params[k].def,
 			       (unsigned long long)w->params[k].min, (unsigned long long)w->params[k].max);
-		printf("  %-8s probes: %s\n", "", w->probes);
+		printf("  %-10s probes: %s\n", "", w->probes);
 	}
 }
 

@@ -70,7 +70,7 @@ static const char csv_header[] =
 	"bytes_per_op,allocs_per_op,minflt_per_op,majflt_per_op,vcsw_per_op,ivcsw_per_op,"
 	"threads_pinned,pin_errors,oversubscribed,wall_ns,params,cycles_per_op,instr_per_op,"
 	"cache_misses_per_op,lat_batch,lat_samples,p50_ns,p99_ns,p999_ns,max_ns,lat_mean_ns,"
-	"peak_rss_kib,alloc_stats,error\n";
+	"peak_rss_kib,gbps_per_thread,gbps_total,alloc_stats,error\n";
 
 int ct_out_open(ct_study_t *s, char *err, size_t len)
 {
@@ -173,6 +173,8 @@ static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *re
 	if (!isnan(p->bytes_per_op[a]))
 		fprintf(s->txt, "\t%.0f B/op\t%.3g allocs/op", p->bytes_per_op[a],
 			p->allocs_per_op[a]);
+	if (p->wl->bytes_moved && r->ns_per_op > 0) /* Go's SetBytes unit, per thread */
+		fprintf(s->txt, "\t%.2f MB/s", (double)p->wl->bytes_moved(p->size) * 1e3 / r->ns_per_op);
 	fprintf(s->txt, "\t%s ops/s\t%.3g minflt/op\t%.3g ctxsw/op\t%.3g spread-%%", ops,
 		r->minflt_per_op, r->vcsw_per_op + r->ivcsw_per_op,
 		100.0 * (r->ns_max - r->ns_min) / r->ns_per_op);
@@ -234,6 +236,9 @@ static void csv_record(ct_study_t *s, size_t pt, size_t a, unsigned rep, const c
 	csv_num(s->csv, lat ? r->lat_max_ns : NAN);
 	csv_num(s->csv, lat ? r->lat_mean_ns : NAN);
 	csv_num(s->csv, rec->ok ? r->peak_rss_kib : NAN);
+	double moved = p->wl->bytes_moved ? (double)p->wl->bytes_moved(p->size) : NAN;
+	csv_num(s->csv, rec->ok && r->ns_per_op > 0 ? moved / r->ns_per_op : NAN);
+	csv_num(s->csv, rec->ok ? moved * r->ops_per_s / 1e9 : NAN);
 	char astats[sizeof r->astats];
 	snprintf(astats, sizeof astats, "%s", r->astats);
 	for (char *c = astats; *c; c++)

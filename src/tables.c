@@ -124,6 +124,28 @@ static void print_header(const ct_study_t *s, FILE *f)
 	fputc('\n', f);
 }
 
+/* GB/s per thread of the workload's first mode (a copy: smaug's stack copy,
+ * bandwidth's memcpy), from the median ns/op. */
+static void print_gbps(const ct_study_t *s, const ct_workload_t *wl, uint64_t size, FILE *f)
+{
+	const ct_config_t *cfg = s->cfg;
+	fprintf(f, "%-8s%-9s", "", "GB/s");
+	for (size_t a = 0; a < cfg->nallocs; a++)
+		for (size_t t = 0; t < cfg->nthreads; t++) {
+			size_t pt = find_point(s, wl, 0, size, (unsigned)cfg->threads[t]);
+			ct_summary_t sm = {0};
+			unsigned failed;
+			pad(s, a, t, f);
+			if (pt != SIZE_MAX && s->st[a].usable)
+				ct_point_summary(s, pt, a, &sm, &failed);
+			if (sm.n && sm.median > 0)
+				fprintf(f, "%*.2f ", CELL - 1, (double)wl->bytes_moved(size) / sm.median);
+			else
+				fprintf(f, "%*s", CELL, "-");
+		}
+	fputc('\n', f);
+}
+
 static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, uint64_t size, FILE *f)
 {
 	const ct_config_t *cfg = s->cfg;
@@ -145,6 +167,8 @@ static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, uint6
 			}
 		fputc('\n', f);
 	}
+	if (wl->bytes_moved)
+		print_gbps(s, wl, size, f);
 	if (!have_stack || !have_heap)
 		return;
 	fprintf(f, "%-8s%-9s", "", "heap/stk");
@@ -158,36 +182,44 @@ static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, uint6
 	fputc('\n', f);
 }
 
-/* One line on what the census saw in heap and stack modes. */
+/* One line on what the census measured, per mode: the range of allocs/op
+ * over the points and allocators, and whether B/op covered the object size
+ * wherever something was allocated. */
 static void print_census(const ct_study_t *s, const ct_workload_t *wl, FILE *f)
 {
-	unsigned heap_ok = 0, heap_n = 0, stack_ok = 0, stack_n = 0, missing = 0;
-	int stack = ct_workload_mode(wl, "stack"), heap = ct_workload_mode(wl, "heap");
-	for (size_t i = 0; i < s->npts; i++) {
-		const ct_plan_point_t *p = &s->pts[i];
-		if (p->wl != wl || (p->mode != stack && p->mode != heap))
-			continue;
-		for (size_t a = 0; a < s->cfg->nallocs; a++) {
-			if (!s->st[a].usable)
-				continue;
-			if (isnan(p->allocs_per_op[a])) {
-				missing++;
-				continue;
+	fputs("census:", f);
+	unsigned missing = 0;
+	for (int m = 0; wl->modes[m]; m++) {
+		double lo = INFINITY, hi = -INFINITY;
+		unsigned n = 0, covered = 0;
+		for (size_t i = 0; i < s->npts; i++) {
+			const ct_plan_point_t *p = &s->pts[i];
+			for (size_t a = 0; p->wl == wl && p->mode == m && a < s->cfg->nallocs; a++) {
+				if (!s->st[a].usable)
+					continue;
+				if (isnan(p->allocs_per_op[a])) {
+					missing++;
+					continue;
+				}
+				n++;
+				lo = fmin(lo, p->allocs_per_op[a]);
+				hi = fmax(hi, p->allocs_per_op[a]);
+				covered += p->allocs_per_op[a] == 0 || p->bytes_per_op[a] >= (double)p->size;
 			}
-			bool heapm = p->mode == heap;
-			bool good = heapm ? p->allocs_per_op[a] == 1 && p->bytes_per_op[a] >= (double)p->size
-					  : p->allocs_per_op[a] == 0 && p->bytes_per_op[a] == 0;
-			heap_n += heapm;
-			heap_ok += heapm && good;
-			stack_n += !heapm;
-			stack_ok += !heapm && good;
 		}
+		if (!n)
+			continue;
+		if (lo == hi)
+			fprintf(f, " %s %.3g allocs/op", wl->modes[m], lo);
+		else
+			fprintf(f, " %s %.3g-%.3g allocs/op", wl->modes[m], lo, hi);
+		if (hi > 0)
+			fprintf(f, " (B/op >= size at %u of %u points)", covered, n);
+		fputc(';', f);
 	}
-	fprintf(f, "census: heap %u/%u points at 1 alloc/op and B/op >= size; stack %u/%u at 0 and 0",
-		heap_ok, heap_n, stack_ok, stack_n);
 	if (missing)
-		fprintf(f, "; %u points without a census", missing);
-	fputs(" (see results.csv)\n", f);
+		fprintf(f, " %u points without a census;", missing);
+	fputs(" see results.csv\n", f);
 }
 
 static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f)

@@ -73,6 +73,8 @@ typedef struct ct_workload {
 	uint64_t min_size, max_size; /* accepted --size range, bytes */
 	const ct_param_t *params;    /* NULL or terminated by a NULL name */
 	uint64_t (*stack_bytes)(uint64_t size);
+	/* Optional: bytes one operation copies, for GB/s (NULL: not a copy). */
+	uint64_t (*bytes_moved)(uint64_t size);
 	/* Optional: heap bytes one thread holds at most (default: size). */
 	uint64_t (*heap_bytes)(uint64_t size, const uint64_t *param);
 	/* Optional: state shared by the point's threads (thread = 0 in a). NULL

@@ -166,7 +166,7 @@ static size_t heap_in_use(void)
 
 #define CASE_FMT "%s/%s/%llu/%u%s: "
 #define CASE_ARGS(c, threads, latency)                                                           \
-	(c)->wl->name, (c)->mode, (unsigned long long)(c)->size, threads, latency ? " latency" : ""
+	(c)->wl->name, (c)->mode, (unsigned long long)(c)->size, (threads), (latency) ? " latency" : ""
 
 /* The sink of r: warm-up (20) and measured (200) rounds of every thread;
  * the latency round's batches may or may not be in r.sink. */

@@ -82,6 +82,11 @@ static uint64_t bw_stack_bytes(uint64_t size)
 	return 0;
 }
 
+static uint64_t bw_bytes_moved(uint64_t size)
+{
+	return size;
+}
+
 const ct_workload_t ct_wl_bandwidth = {
 	.name = "bandwidth",
 	.bench = "Bandwidth",
@@ -94,5 +99,6 @@ const ct_workload_t ct_wl_bandwidth = {
 	.min_size = 16,
 	.max_size = 1ull << 30,
 	.stack_bytes = bw_stack_bytes,
+	.bytes_moved = bw_bytes_moved,
 	.run = bw_run,
 };

@@ -62,10 +62,14 @@ typedef struct {
 	unsigned char *slots;  /* slot i (a uint64_t *) at slots + i * stride */
 } fs_shared_t;
 
+/* Hand-over slots must never share a line themselves. The C library's line
+ * size is the smallest in the system on arm64 (CTR_EL0; 32 under qemu),
+ * Apple cores use 128 B and x86 prefetches lines in pairs: so at least
+ * CT_CACHELINE_MAX apart, more if the machine says so. */
 static size_t line_size(void)
 {
 	long l = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
-	return l > 0 ? (size_t)l : 64;
+	return l > CT_CACHELINE_MAX ? (size_t)l : CT_CACHELINE_MAX;
 }
 
 static void *fs_setup(const ct_kargs_t *a)
@@ -101,7 +105,7 @@ CT_NOIPA static uint64_t fs_op(size_t size, uint64_t writes, uint64_t i)
 {
 	size_t words = size / sizeof(uint64_t);
 	uint64_t *p = malloc(size);
-	if (!p)
+	if (!p || words == 0) /* min_size is 8: at least one word */
 		abort();
 	for (size_t k = 0; k < words; k++)
 		p[k] = i;

@@ -115,6 +115,11 @@ static uint64_t smaug_stack_bytes(uint64_t size)
 	return 2 * size; /* the caller's value and the callee's copy */
 }
 
+static uint64_t smaug_bytes_moved(uint64_t size)
+{
+	return size;
+}
+
 const ct_workload_t ct_wl_smaug = {
 	.name = "smaug",
 	.bench = "Smaug",
@@ -128,5 +133,6 @@ const ct_workload_t ct_wl_smaug = {
 	.min_size = 16,
 	.max_size = 64ull << 20,
 	.stack_bytes = smaug_stack_bytes,
+	.bytes_moved = smaug_bytes_moved,
 	.run = smaug_run,
 };
