@@ -51,7 +51,7 @@ static char *slurp(const char *dir, const char *name)
 
 /* ---------------------------------------------------------------- csv */
 
-#define MAXCOL 40
+#define MAXCOL 64
 typedef struct {
 	char *col[MAXCOL];
 	int ncol;
