@@ -4,6 +4,10 @@
 #ifndef CT_TEST_H
 #define CT_TEST_H
 
+#include "topo.h"
+#include "workload.h"
+
+#include <dlfcn.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +63,30 @@ static int t_checks, t_failures;
 		if (strcmp(_a, _b) != 0)                                                         \
 			T_FAIL_AT("%s == %s: \"%s\" != \"%s\"", #a, #b, _a, _b);                 \
 	} while (0)
+
+/* The machine's topology, or exit 1 with hwloc's reason. */
+static inline ct_topo_t *t_topo(void)
+{
+	char err[256];
+	ct_topo_t *topo = ct_topo_open(err, sizeof err);
+	if (!topo) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	return topo;
+}
+
+/* The census interposer's counter; exits with CT_TEST_SKIP when
+ * libctcensus.so is not preloaded (the census tests run under LD_PRELOAD). */
+static inline ct_census_fn t_census(void)
+{
+	ct_census_fn fn = (ct_census_fn)dlsym(RTLD_DEFAULT, "ct_census_counts");
+	if (!fn) {
+		fprintf(stderr, "libctcensus.so is not preloaded\n");
+		exit(CT_TEST_SKIP);
+	}
+	return fn;
+}
 
 /* Print the closing line CTest logs show and return the exit status. */
 static inline int t_finish(const char *name)

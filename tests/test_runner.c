@@ -129,19 +129,9 @@ static void census(const ct_topo_t *topo, ct_census_fn fn)
 
 int main(int argc, char **argv)
 {
-	char err[256];
-	ct_topo_t *topo = ct_topo_open(err, sizeof err);
-	if (!topo) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
+	ct_topo_t *topo = t_topo();
 	if (argc > 1 && strcmp(argv[1], "census") == 0) {
-		ct_census_fn fn = (ct_census_fn)dlsym(RTLD_DEFAULT, "ct_census_counts");
-		if (!fn) {
-			fprintf(stderr, "libctcensus.so is not preloaded\n");
-			return CT_TEST_SKIP;
-		}
-		census(topo, fn);
+		census(topo, t_census());
 	} else {
 		exact_totals(topo);
 		calibration(topo);

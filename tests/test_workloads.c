@@ -249,19 +249,9 @@ int main(int argc, char **argv)
 	}
 #endif
 	alarm(120); /* a hand-over that deadlocks fails the test instead of hanging it */
-	char err[256];
-	ct_topo_t *topo = ct_topo_open(err, sizeof err);
-	if (!topo) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
+	ct_topo_t *topo = t_topo();
 	if (argc > 1 && strcmp(argv[1], "census") == 0) {
-		ct_census_fn fn = (ct_census_fn)dlsym(RTLD_DEFAULT, "ct_census_counts");
-		if (!fn) {
-			fprintf(stderr, "libctcensus.so is not preloaded\n");
-			return CT_TEST_SKIP;
-		}
-		census(topo, fn);
+		census(topo, t_census());
 	} else {
 		all_sinks(topo);
 	}
