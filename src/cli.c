@@ -323,7 +323,7 @@ static void check_memory(const ct_config_t *cfg)
 			ct_parse_size_list(wl->default_sizes, 1, UINT64_MAX, sizes, CT_MAX_LIST, &nz, &err);
 		for (size_t z = 0; z < nz; z++) {
 			uint64_t heap = wl->heap_bytes ? wl->heap_bytes(sizes[z], param) : sizes[z];
-			uint64_t per = ct_stack_size(wl->stack_bytes(sizes[z])) + heap;
+			uint64_t per = ct_stack_size(ct_workload_stack(wl, sizes[z])) + heap;
 			worst = per * maxt > worst ? per * maxt : worst;
 		}
 	}

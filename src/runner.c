@@ -311,7 +311,7 @@ static int start_workers(shared_t *sh, worker_t *w, const int *cpus, ct_result_t
 	const ct_point_t *p = sh->p;
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
-	int e = pthread_attr_setstacksize(&attr, ct_stack_size(p->wl->stack_bytes(p->size)));
+	int e = pthread_attr_setstacksize(&attr, ct_stack_size(ct_workload_stack(p->wl, p->size)));
 	for (unsigned i = 0; i < p->threads && e == 0; i++) {
 		w[i].idx = i;
 		w[i].cpu = cpus[i];

@@ -72,6 +72,7 @@ typedef struct ct_workload {
 	uint64_t fixed_size;         /* bytes, when default_sizes is NULL */
 	uint64_t min_size, max_size; /* accepted --size range, bytes */
 	const ct_param_t *params;    /* NULL or terminated by a NULL name */
+	/* Optional: thread-stack bytes run() needs (VLAs); NULL: none. */
 	uint64_t (*stack_bytes)(uint64_t size);
 	/* Optional: bytes one operation copies, for GB/s (NULL: not a copy). */
 	uint64_t (*bytes_moved)(uint64_t size);
@@ -127,6 +128,8 @@ extern const ct_workload_t *const ct_workloads[];
 extern const size_t ct_nworkloads;
 
 const ct_workload_t *ct_workload_find(const char *name);
+/* Thread-stack bytes the workload needs at this size (0 without stack_bytes). */
+uint64_t ct_workload_stack(const ct_workload_t *w, uint64_t size);
 /* Index of mode in w->modes, or -1. */
 int ct_workload_mode(const ct_workload_t *w, const char *mode);
 /* Index of a parameter in w->params, or -1; count of parameters. */

@@ -46,3 +46,8 @@ int ct_workload_nparams(const ct_workload_t *w)
 		n++;
 	return n;
 }
+
+uint64_t ct_workload_stack(const ct_workload_t *w, uint64_t size)
+{
+	return w->stack_bytes ? w->stack_bytes(size) : 0;
+}

@@ -76,12 +76,6 @@ static void bw_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 	free(block);
 }
 
-static uint64_t bw_stack_bytes(uint64_t size)
-{
-	(void)size;
-	return 0;
-}
-
 static uint64_t bw_bytes_moved(uint64_t size)
 {
 	return size;
@@ -98,7 +92,6 @@ const ct_workload_t ct_wl_bandwidth = {
 	.default_sizes = "4KiB,64KiB,256KiB,1MiB,4MiB",
 	.min_size = 16,
 	.max_size = 1ull << 30,
-	.stack_bytes = bw_stack_bytes,
 	.bytes_moved = bw_bytes_moved,
 	.run = bw_run,
 };

@@ -67,12 +67,6 @@ static void bilbo_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 	s->sink += sink;
 }
 
-static uint64_t bilbo_stack_bytes(uint64_t size)
-{
-	(void)size;
-	return 0;
-}
-
 const ct_workload_t ct_wl_bilbo = {
 	.name = "bilbo",
 	.bench = "Bilbo",
@@ -85,6 +79,5 @@ const ct_workload_t ct_wl_bilbo = {
 	.fixed_size = sizeof(bilbo_t),
 	.min_size = sizeof(bilbo_t),
 	.max_size = sizeof(bilbo_t),
-	.stack_bytes = bilbo_stack_bytes,
 	.run = bilbo_run,
 };

@@ -152,12 +152,6 @@ static void churn_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 	s->sink += sink;
 }
 
-static uint64_t churn_stack_bytes(uint64_t size)
-{
-	(void)size;
-	return 0;
-}
-
 const ct_workload_t ct_wl_churn = {
 	.name = "churn",
 	.bench = "Churn",
@@ -171,6 +165,5 @@ const ct_workload_t ct_wl_churn = {
 	.min_size = CHURN_MIN,
 	.max_size = 1ull << 20,
 	.params = churn_params,
-	.stack_bytes = churn_stack_bytes,
 	.run = churn_run,
 };

@@ -155,12 +155,6 @@ static void fs_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 	s->sink += sink;
 }
 
-static uint64_t fs_stack_bytes(uint64_t size)
-{
-	(void)size;
-	return 0;
-}
-
 const ct_workload_t ct_wl_falseshare = {
 	.name = "falseshare",
 	.bench = "FalseShare",
@@ -174,7 +168,6 @@ const ct_workload_t ct_wl_falseshare = {
 	.min_size = 8,
 	.max_size = 4096,
 	.params = fs_params,
-	.stack_bytes = fs_stack_bytes,
 	.setup = fs_setup,
 	.teardown = fs_teardown,
 	.run = fs_run,

@@ -183,12 +183,6 @@ static void xfree_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 	s->sink += xfree_loop(&x->ring[me], &x->ring[from], a, iters, s);
 }
 
-static uint64_t xfree_stack_bytes(uint64_t size)
-{
-	(void)size;
-	return 0;
-}
-
 const ct_workload_t ct_wl_xfree = {
 	.name = "xfree",
 	.bench = "Xfree",
@@ -202,7 +196,6 @@ const ct_workload_t ct_wl_xfree = {
 	.min_size = 8,
 	.max_size = 1ull << 20,
 	.params = xfree_params,
-	.stack_bytes = xfree_stack_bytes,
 	.setup = xfree_setup,
 	.teardown = xfree_teardown,
 	.run = xfree_run,
