@@ -152,6 +152,7 @@ static void latency_round(worker_t *w, const ct_point_t *p, const ct_kargs_t *a,
 	for (uint64_t c = 0; c < calls; c++) {
 		span.t0_ns = span.t1_ns = 0;
 		span.batch_no = (unsigned)(c < UINT32_MAX ? c : UINT32_MAX);
+		span.batch_last = c + 1 == calls;
 		p->wl->run(a, batch, &span);
 		uint64_t ns = span.t1_ns - span.t0_ns;
 		ct_hist_add(&w->hist, (double)ns / (double)batch);
@@ -276,7 +277,8 @@ static uint64_t calibrate_and_measure(shared_t *sh, worker_t *w, unsigned *round
 	}
 }
 
-/* Batches of ~2 us, for a quarter of the benchtime (or of the fixed
+/* Batches of ~2 us (a multiple of the workload's group of operations), for a
+ * quarter of the benchtime (or of the fixed
  * iterations); the same number of batches on every thread, so workloads
  * whose threads hand objects to each other stay balanced. */
 static void measure_latency(shared_t *sh, worker_t *w, ct_result_t *r)
@@ -284,6 +286,9 @@ static void measure_latency(shared_t *sh, worker_t *w, ct_result_t *r)
 	const ct_point_t *p = sh->p;
 	double per_op = r->ns_per_op > 0 ? r->ns_per_op : 1;
 	uint64_t batch = (uint64_t)ceil(2000.0 / per_op);
+	uint64_t group = p->wl->op_group ? p->wl->op_group(p->param) : 1;
+	if (group > 1)
+		batch = (batch + group - 1) / group * group;
 	uint64_t budget_ops = p->bt.iters ? p->bt.iters / 4 : (uint64_t)((double)p->bt.ns / 4 / per_op);
 	uint64_t calls = budget_ops / batch;
 	calls = calls < 1 ? 1 : calls > 200000 ? 200000 : calls;

@@ -37,10 +37,11 @@ typedef struct {
 	uint64_t allocs0, bytes0, allocs1, bytes1;
 	struct rusage ru0, ru1;        /* RUSAGE_THREAD at the edges */
 	/* A batch of the latency round: the span's edges skip their syscalls,
-	 * and a kernel may skip set-up whose result is still in place from the
-	 * previous call on this thread (smaug's source value). */
+	 * and a kernel may keep set-up from the round's first batch (batch_no 0)
+	 * to its last (batch_last): smaug's source value, churn's working set. */
 	bool batch;
 	unsigned batch_no;             /* 0 for the first batch of the round */
+	bool batch_last;               /* the round's last batch: free what was kept */
 	ct_counters_t *hw;             /* hardware counters to run over the span, or NULL */
 } ct_span_t;
 
@@ -74,6 +75,9 @@ typedef struct ct_workload {
 	const ct_param_t *params;    /* NULL or terminated by a NULL name */
 	/* Optional: thread-stack bytes run() needs (VLAs); NULL: none. */
 	uint64_t (*stack_bytes)(uint64_t size);
+	/* Optional: operations that belong together (churn frees and mallocs
+	 * `batch` at a time): latency batches are a multiple of it. */
+	uint64_t (*op_group)(const uint64_t *param);
 	/* Optional: bytes one operation copies, for GB/s (NULL: not a copy). */
 	uint64_t (*bytes_moved)(uint64_t size);
 	/* Optional: heap bytes one thread holds at most (default: size). */

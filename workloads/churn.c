@@ -130,26 +130,52 @@ static uint64_t churn_loop(churn_t *c, uint64_t iters, uint64_t batch, ct_span_t
 	return sink;
 }
 
+/* The thread's k live objects. */
+static void churn_fill(churn_t *c, const ct_kargs_t *a, uint64_t k)
+{
+	*c = (churn_t){.rng = 0x9e3779b97f4a7c15ull ^ mix64(a->thread + 1),
+		       .tag = ((uint64_t)a->thread << 40) + 1, .size = a->size,
+		       .uniform = a->param[P_DIST] == 1};
+	c->obj = malloc(k * sizeof *c->obj);
+	if (!c->obj)
+		abort();
+	while (c->live < k)
+		c->obj[c->live++] = churn_alloc(c);
+}
+
+static uint64_t churn_drain(churn_t *c)
+{
+	uint64_t sink = 0;
+	while (c->live) {
+		uint64_t *p = c->obj[--c->live];
+		sink += mix64(p[0]);
+		free(p);
+	}
+	free(c->obj);
+	c->obj = NULL;
+	return sink;
+}
+
+/* A latency round's batches share one working set, built before the first
+ * batch and freed after the last, so each batch sees the steady state. */
+static __thread churn_t t_round;
+
 static void churn_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 {
 	uint64_t k = a->param[P_K];
 	uint64_t batch = a->param[P_BATCH] < k ? a->param[P_BATCH] : k;
-	churn_t c = {.rng = 0x9e3779b97f4a7c15ull ^ mix64(a->thread + 1),
-		     .tag = ((uint64_t)a->thread << 40) + 1, .size = a->size,
-		     .uniform = a->param[P_DIST] == 1};
-	c.obj = malloc(k * sizeof *c.obj);
-	if (!c.obj)
-		abort();
-	while (c.live < k)
-		c.obj[c.live++] = churn_alloc(&c);
-	uint64_t sink = churn_loop(&c, iters, batch, s);
-	while (c.live) {
-		uint64_t *p = c.obj[--c.live];
-		sink += mix64(p[0]);
-		free(p);
-	}
-	free(c.obj);
+	churn_t local, *c = s->batch ? &t_round : &local;
+	if (!s->batch || s->batch_no == 0)
+		churn_fill(c, a, k);
+	uint64_t sink = churn_loop(c, iters, batch, s);
+	if (!s->batch || s->batch_last)
+		sink += churn_drain(c);
 	s->sink += sink;
+}
+
+static uint64_t churn_group(const uint64_t *param)
+{
+	return param[P_BATCH] < param[P_K] ? param[P_BATCH] : param[P_K];
 }
 
 const ct_workload_t ct_wl_churn = {
@@ -160,6 +186,7 @@ const ct_workload_t ct_wl_churn = {
 	.probes = "per-thread cache overflow and refill: glibc arena bins, tcmalloc transfer/"
 		  "central lists, jemalloc arena bins, mimalloc page free lists",
 	.modes = churn_modes,
+	.op_group = churn_group,
 	.default_modes = "heap",
 	.default_sizes = "64B,1KiB,16KiB",
 	.min_size = CHURN_MIN,
