@@ -164,12 +164,18 @@ static void churn_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 {
 	uint64_t k = a->param[P_K];
 	uint64_t batch = a->param[P_BATCH] < k ? a->param[P_BATCH] : k;
-	churn_t local, *c = s->batch ? &t_round : &local;
-	if (!s->batch || s->batch_no == 0)
-		churn_fill(c, a, k);
-	uint64_t sink = churn_loop(c, iters, batch, s);
-	if (!s->batch || s->batch_last)
-		sink += churn_drain(c);
+	if (!s->batch) {
+		churn_t c;
+		churn_fill(&c, a, k);
+		uint64_t sink = churn_loop(&c, iters, batch, s);
+		s->sink += sink + churn_drain(&c);
+		return;
+	}
+	if (s->batch_no == 0)
+		churn_fill(&t_round, a, k);
+	uint64_t sink = churn_loop(&t_round, iters, batch, s);
+	if (s->batch_last)
+		sink += churn_drain(&t_round);
 	s->sink += sink;
 }
 
