@@ -6,7 +6,8 @@
  *    least 16x a 1 KiB copy (ideal 256x; a deleted or shortened copy gives
  *    about 1x), in both modes. The margin is wide so a busy machine cannot
  *    make it flake; it is a proof of work, not a speed target.
- * 3. Bilbo's stack and heap operations cost more than the control loop.
+ * 3. Bilbo's stack and heap operations cost more than the control loop
+ *    (not in sanitized builds: instrumentation skews that comparison).
  * (Allocation calls are counted exactly in test_runner's census run.) */
 #include "runner.h"
 #include "test.h"
@@ -57,6 +58,9 @@ static void time_grows_with_size(const ct_topo_t *topo)
 		printf("smaug %s: 1KiB %.1f ns, 256KiB %.1f ns (%.0fx)\n", modes[m], small, big,
 		       big / small);
 	}
+#ifndef CT_SANITIZED
+	/* Instrumented builds change the relative cost of a call and a loop;
+	 * there the exact sinks of test_runner carry the proof alone. */
 	double control = median_ns(topo, &ct_wl_bilbo, "control", 16);
 	double stack = median_ns(topo, &ct_wl_bilbo, "stack", 16);
 	double heap = median_ns(topo, &ct_wl_bilbo, "heap", 16);
@@ -64,6 +68,7 @@ static void time_grows_with_size(const ct_topo_t *topo)
 	EXPECT(control > 0);
 	EXPECT_GE_D(stack, 1.5 * control);
 	EXPECT_GE_D(heap, 1.5 * stack);
+#endif
 }
 
 int main(void)
