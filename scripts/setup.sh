@@ -6,7 +6,11 @@
 set -euo pipefail
 
 CT_PACKAGES=(build-essential cmake pkg-config libhwloc-dev libmimalloc-dev
-	libgoogle-perftools-dev libjemalloc-dev gnuplot-nox chromium)
+	libgoogle-perftools-dev libjemalloc-dev gnuplot-nox)
+
+# For the tests only: the report's headless-browser screenshot test (it
+# skips without a browser; on Ubuntu `chromium` is a snap and may not install).
+CT_TEST_PACKAGES=(chromium)
 
 # Added by scripts/test.sh's checks (fuzz.sh, analyze.sh): clang with its
 # libFuzzer runtime (fuzz.sh adds libclang-rt-dev where clang lacks it),

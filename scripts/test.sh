@@ -8,6 +8,8 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ct_install "${CT_PACKAGES[@]}"
+ct_install "${CT_TEST_PACKAGES[@]}" ||
+	echo "setup: no chromium: the report screenshot test will be skipped" >&2
 builds=("build:")
 [ "${1:-}" = "--quick" ] || builds+=("build-asan:-DCONTEND_SANITIZE=address"
 	"build-tsan:-DCONTEND_SANITIZE=thread")
