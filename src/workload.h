@@ -125,6 +125,17 @@ static inline void ct_control_loop(uint64_t iters, ct_span_t *s)
 	s->sink += sink;
 }
 
+/* splitmix64's finalizer: a bijection, so a sum of mixed tags detects a tag
+ * counted twice and another missed (churn, xfree and their tests). */
+static inline uint64_t ct_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
 /* Registry (src/workloads.c). */
 extern const ct_workload_t ct_wl_bilbo, ct_wl_smaug, ct_wl_churn, ct_wl_xfree, ct_wl_falseshare,
 	ct_wl_large, ct_wl_bandwidth;

@@ -29,20 +29,11 @@
 /* Expected sink of one run() of n operations on thread t. */
 typedef uint64_t (*sink_fn)(const ct_point_t *p, unsigned t, uint64_t n);
 
-static uint64_t mix64(uint64_t x) /* as in churn.c and xfree.c */
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 static uint64_t tags(unsigned t, uint64_t n)
 {
 	uint64_t s = 0;
 	for (uint64_t j = 1; j <= n; j++)
-		s += mix64(((uint64_t)t << 40) + j);
+		s += ct_mix64(((uint64_t)t << 40) + j);
 	return s;
 }
 

@@ -60,17 +60,6 @@ typedef struct {
 	bool uniform;    /* dist=1 */
 } churn_t;
 
-/* splitmix64's finalizer: a bijection, so a sum of mixed tags detects a tag
- * counted twice and another missed (tests/test_workloads.c has a copy). */
-static inline uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 static inline uint64_t xorshift64(uint64_t *s)
 {
 	uint64_t x = *s;
@@ -108,7 +97,7 @@ static uint64_t churn_batch(churn_t *c, uint64_t n)
 	for (uint64_t b = 0; b < n; b++) {
 		uint64_t r = below(&c->rng, c->live);
 		uint64_t *p = c->obj[r];
-		sink += mix64(p[0]);
+		sink += ct_mix64(p[0]);
 		free(p);
 		c->obj[r] = c->obj[--c->live];
 	}
@@ -133,7 +122,7 @@ static uint64_t churn_loop(churn_t *c, uint64_t iters, uint64_t batch, ct_span_t
 /* The thread's k live objects. */
 static void churn_fill(churn_t *c, const ct_kargs_t *a, uint64_t k)
 {
-	*c = (churn_t){.rng = 0x9e3779b97f4a7c15ull ^ mix64(a->thread + 1),
+	*c = (churn_t){.rng = 0x9e3779b97f4a7c15ull ^ ct_mix64(a->thread + 1),
 		       .tag = ((uint64_t)a->thread << 40) + 1, .size = a->size,
 		       .uniform = a->param[P_DIST] == 1};
 	c->obj = malloc(k * sizeof *c->obj);
@@ -148,7 +137,7 @@ static uint64_t churn_drain(churn_t *c)
 	uint64_t sink = 0;
 	while (c->live) {
 		uint64_t *p = c->obj[--c->live];
-		sink += mix64(p[0]);
+		sink += ct_mix64(p[0]);
 		free(p);
 	}
 	free(c->obj);

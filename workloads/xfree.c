@@ -66,16 +66,6 @@ typedef struct {
 	xring_t *ring; /* ring[i]: produced by thread i */
 } xshared_t;
 
-/* splitmix64's finalizer (see churn.c). */
-static inline uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 static void xfree_teardown(void *shared)
 {
 	xshared_t *x = shared;
@@ -143,7 +133,7 @@ static uint64_t drain(xring_t *r, uint64_t max, uint64_t *sink)
 	uint64_t n = h - t < max ? h - t : max;
 	for (uint64_t k = 0; k < n; k++) {
 		uint64_t *p = r->slot[(t + k) & r->mask];
-		*sink += mix64(p[0]);
+		*sink += ct_mix64(p[0]);
 		free(p);
 	}
 	if (n)
