@@ -9,7 +9,6 @@
  * crashes, hangs or is killed costs only the repetition it was running: it
  * is restarted for the next one. */
 #include "proto.h"
-#include "report.h"
 #include "study.h"
 
 #include <errno.h>
@@ -513,8 +512,9 @@ static int find_exe(ct_study_t *s)
 	return 0;
 }
 
-int ct_run_study(const ct_config_t *cfg)
+int ct_run_study(const ct_config_t *cfg, bool *wrote)
 {
+	*wrote = false;
 	ct_study_t s = {.cfg = cfg};
 	char err[512];
 	s.topo = ct_topo_open(err, sizeof err);
@@ -534,6 +534,7 @@ int ct_run_study(const ct_config_t *cfg)
 		fprintf(stderr, "contend: --out: %s\n", err);
 		return CT_EXIT_USAGE;
 	}
+	*wrote = true;
 	s.t_start_ns = ct_now_ns();
 	s.started = time(NULL);
 	child_t kids[CT_MAX_ALLOCS] = {0};
@@ -559,13 +560,6 @@ int ct_run_study(const ct_config_t *cfg)
 	ct_out_close(&s);
 	if (!cfg->quiet)
 		ct_out_tables(&s, stdout);
-	/* the verdicts, figures and report.html of this study, from its files */
-	ct_report_opts_t ro;
-	ct_report_opts_init(&ro);
-	ro.text = false;
-	char *dirs[1] = {(char *)cfg->out};
-	if (ct_report(1, dirs, &ro) == 1)
-		ct_warn("the report of %s could not be written", cfg->out);
 	bool alloc_failed = false;
 	for (size_t a = 0; a < cfg->nallocs; a++)
 		alloc_failed |= !s.st[a].usable && !s.st[a].skipped;

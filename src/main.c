@@ -1,51 +1,19 @@
-/* main.c — contend's entry point: dispatches the subcommands.
- *   contend [run] [options]   run a study            (driver.c)
- *   contend list              what is here           (list.c)
- *   contend report DIR...     verdicts, figures      (report.c)
- *   contend compare OLD NEW   A/B table              (compare.c)
- *   contend __child ...       internal: one allocator's child process (child.c) */
+/* main.c — contend's entry point: dispatches the subcommands, and nothing else.
+ *   contend [run] [options]   run a study, then report on it  (driver.c, report.c)
+ *   contend list              what is here                    (driver.c)
+ *   contend selftest          check the machine and harness   (selftest.c)
+ *   contend report DIR...     verdicts, figures               (report.c)
+ *   contend compare OLD NEW   A/B table                       (compare.c)
+ *   contend __child ...       internal: one allocator's child process (child.c)
+ * The measuring half and the analysing half know nothing of each other: a run
+ * ends by handing its results directory to the report here. */
 #include "proto.h"
 #include "report.h"
 #include "study.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-_Noreturn void ct_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("contend: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(CT_EXIT_USAGE);
-}
-
-static void say(const char *prefix, const char *fmt, va_list ap)
-{
-	fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void ct_warn(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	say("contend: warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void ct_note(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	say("contend: ", fmt, ap);
-	va_end(ap);
-}
 
 static unsigned allowed_cores(void)
 {
@@ -64,7 +32,18 @@ static int cmd_run(int argc, char **argv)
 {
 	static ct_config_t cfg;
 	ct_cli_parse_run(argc, argv, &cfg, allowed_cores());
-	return ct_run_study(&cfg);
+	bool wrote = false;
+	int rc = ct_run_study(&cfg, &wrote);
+	if (wrote) {
+		/* the verdicts, figures and report.html of this study, from its files */
+		ct_report_opts_t ro;
+		ct_report_opts_init(&ro);
+		ro.text = false;
+		char *dirs[1] = {(char *)cfg.out};
+		if (ct_report(1, dirs, &ro) == 1)
+			ct_warn("the report of %s could not be written", cfg.out);
+	}
+	return rc;
 }
 
 static int cmd_list(int argc, char **argv)

@@ -122,27 +122,6 @@ void ct_out_allocs(ct_study_t *s)
 	fflush(s->txt);
 }
 
-/* "name=value" for each parameter of the point's workload, joined by sep. */
-static void param_list(const ct_plan_point_t *p, const char *sep, char *buf, size_t len)
-{
-	size_t used = 0;
-	buf[0] = '\0';
-	for (int i = 0; i < ct_workload_nparams(p->wl) && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s=%llu", i ? sep : "",
-					 p->wl->params[i].name, (unsigned long long)p->param[i]);
-}
-
-void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size_t len)
-{
-	const ct_plan_point_t *p = &s->pts[pt];
-	char size[32], params[256];
-	param_list(p, "/", params, sizeof params);
-	snprintf(buf, len, "%s/mode=%s/size=%s%s%s/alloc=%s/place=%s", p->wl->bench,
-		 p->wl->modes[p->mode], ct_format_size(p->size, size, sizeof size),
-		 params[0] ? "/" : "", params, s->cfg->allocs[a].label,
-		 ct_place_name(s->cfg->place));
-}
-
 /* Go prints ns/op with up to four significant figures. */
 static void fmt_num(double v, char *buf, size_t len)
 {
@@ -220,7 +199,7 @@ static void csv_record(ct_study_t *s, size_t pt, size_t a, unsigned rep, const c
 	else
 		fprintf(s->csv, "%.6g,%.6g,", p->bytes_per_op[a], p->allocs_per_op[a]);
 	char params[256];
-	param_list(p, ";", params, sizeof params);
+	ct_point_params(p, ";", params, sizeof params);
 	fprintf(s->csv, "%.4g,%.4g,%.4g,%.4g,%u,%u,%d,%.0f,%s,", r->minflt_per_op,
 		r->majflt_per_op, r->vcsw_per_op, r->ivcsw_per_op, r->pinned_ok, r->pin_errors,
 		p->threads > s->machine.cores, r->wall_ns, params);

@@ -64,6 +64,16 @@ static inline ct_record_t *ct_rec(const ct_study_t *s, size_t pt, size_t a, unsi
 	return &s->recs[(pt * s->cfg->nallocs + a) * s->cfg->max_count + rep];
 }
 
+/* study.c */
+/* Median and CI of ns/op over the point's good repetitions (n == 0: none);
+ * failed counts the failed ones. */
+void ct_point_summary(const ct_study_t *s, size_t pt, size_t a, ct_summary_t *out,
+		      unsigned *failed);
+/* Benchmark name without the -N suffix: "Smaug/mode=heap/size=1KiB/alloc=glibc/place=compact". */
+void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size_t len);
+/* "name=value" for each parameter of the point's workload, joined by sep. */
+void ct_point_params(const ct_plan_point_t *p, const char *sep, char *buf, size_t len);
+
 /* output.c */
 int ct_out_open(ct_study_t *s, char *err, size_t len);
 /* Config lines naming each allocator: after the allocators are proved. */
@@ -73,16 +83,14 @@ void ct_out_machine(const ct_study_t *s, double duration_s);
 void ct_out_close(ct_study_t *s);
 /* A "# unstable" comment for a point whose CI stayed wider than the target. */
 void ct_out_unstable(ct_study_t *s, size_t pt, size_t a);
+/* tables.c */
 void ct_out_tables(const ct_study_t *s, FILE *f);
-/* Median and CI of ns/op over the point's good repetitions (n == 0: none);
- * failed counts the failed ones. */
-void ct_point_summary(const ct_study_t *s, size_t pt, size_t a, ct_summary_t *out,
-		      unsigned *failed);
-/* Benchmark name without the -N suffix: "Smaug/mode=heap/size=1KiB/alloc=glibc/place=compact". */
-void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size_t len);
 
 /* driver.c */
-int ct_run_study(const ct_config_t *cfg);
+/* Runs the study cfg describes. *wrote: its results directory was created
+ * (so there is something to report on, complete or not). Returns the exit
+ * status. */
+int ct_run_study(const ct_config_t *cfg, bool *wrote);
 int ct_list(void);
 /* Starts a child for one allocator (with the census interposer when census)
  * and reads what it proved. 0 when malloc is the allocator's. */

@@ -36,21 +36,6 @@ static size_t find_point(const ct_study_t *s, const ct_workload_t *wl, int mode,
 	return SIZE_MAX;
 }
 
-void ct_point_summary(const ct_study_t *s, size_t pt, size_t a, ct_summary_t *out,
-		      unsigned *failed)
-{
-	double v[1024];
-	size_t n = 0;
-	*failed = 0;
-	for (unsigned r = 0; r < s->cfg->max_count; r++) {
-		const ct_record_t *rec = ct_rec(s, pt, a, r);
-		if (rec->ok && n < 1024)
-			v[n++] = rec->r.ns_per_op;
-		*failed += rec->done && !rec->ok;
-	}
-	ct_summarize(v, n, out);
-}
-
 static void fmt_ns(double v, char *buf, size_t len)
 {
 	if (v >= 1000)

@@ -1,0 +1,42 @@
+/* msg.c — how contend speaks on stderr: one "contend: " line per message,
+ * warnings marked, bad input ending the process with status 2. Every part
+ * of contend, measuring and analysing alike, uses these (contend.h). */
+#include "contend.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+_Noreturn void ct_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("contend: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(CT_EXIT_USAGE);
+}
+
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void ct_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	say("contend: warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void ct_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	say("contend: ", fmt, ap);
+	va_end(ap);
+}

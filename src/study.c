@@ -1,0 +1,43 @@
+/* study.c — what the writers and tables of a study share about its points:
+ * a point's name, its parameters and the summary of its repetitions. Both
+ * output.c (files) and tables.c (terminal) read them; neither owns them. */
+#include "stats.h"
+#include "study.h"
+
+#include <stdio.h>
+
+/* "name=value" for each parameter of the point's workload, joined by sep. */
+void ct_point_params(const ct_plan_point_t *p, const char *sep, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < ct_workload_nparams(p->wl) && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s=%llu", i ? sep : "",
+					 p->wl->params[i].name, (unsigned long long)p->param[i]);
+}
+
+void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size_t len)
+{
+	const ct_plan_point_t *p = &s->pts[pt];
+	char size[32], params[256];
+	ct_point_params(p, "/", params, sizeof params);
+	snprintf(buf, len, "%s/mode=%s/size=%s%s%s/alloc=%s/place=%s", p->wl->bench,
+		 p->wl->modes[p->mode], ct_format_size(p->size, size, sizeof size),
+		 params[0] ? "/" : "", params, s->cfg->allocs[a].label,
+		 ct_place_name(s->cfg->place));
+}
+
+void ct_point_summary(const ct_study_t *s, size_t pt, size_t a, ct_summary_t *out,
+		      unsigned *failed)
+{
+	double v[1024];
+	size_t n = 0;
+	*failed = 0;
+	for (unsigned r = 0; r < s->cfg->max_count; r++) {
+		const ct_record_t *rec = ct_rec(s, pt, a, r);
+		if (rec->ok && n < 1024)
+			v[n++] = rec->r.ns_per_op;
+		*failed += rec->done && !rec->ok;
+	}
+	ct_summarize(v, n, out);
+}
