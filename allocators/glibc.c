@@ -2,7 +2,7 @@
  * Nothing is preloaded: malloc must resolve into libc.so.6 itself.
  * Per-thread tcache up to 1032 B, arenas with a mutex above it, mmap from
  * 128 KiB (dynamic threshold). Tunables: GLIBC_TUNABLES glibc.malloc.*. */
-#include "alloc.h"
+#include "allocator.h"
 
 #include <dlfcn.h>
 #include <gnu/libc-version.h>

@@ -1,7 +1,7 @@
 /* jemalloc.c — adapter for jemalloc (Debian: libjemalloc2, unprefixed).
  * tcache up to 32 KiB by default, 4 arenas per CPU, per-arena mutexes above
  * the tcache. Version from mallctl("version"). Tunables: MALLOC_CONF. */
-#include "alloc.h"
+#include "allocator.h"
 #include "ct_config.h"
 
 #include <dlfcn.h>

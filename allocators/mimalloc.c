@@ -2,7 +2,7 @@
  * Thread-local heaps and pages; cross-thread frees go to a page's
  * thread-free list. Version from mi_version() (209 = 2.0.9). Tunables:
  * MIMALLOC_<OPTION> environment variables. */
-#include "alloc.h"
+#include "allocator.h"
 #include "ct_config.h"
 
 #include <dlfcn.h>

@@ -2,7 +2,7 @@
  * profiler, no libunwind: the one to preload). Per-thread caches up to
  * 256 KiB under a shared budget; larger blocks from the page heap under one
  * global lock. Version from tc_version(). Tunables: TCMALLOC_<NAME>. */
-#include "alloc.h"
+#include "allocator.h"
 #include "ct_config.h"
 
 #include <dlfcn.h>

@@ -8,6 +8,7 @@
 #include "abstats.h"
 #include "contend.h"
 #include "report.h"
+#include "report_parts.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -5,6 +5,7 @@
  * The writers are report_text.c and report_html.c. */
 #include "contend.h"
 #include "report.h"
+#include "report_parts.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -5,7 +5,7 @@
  * the seed's layout, then the machines. Nothing refers to the network.
  * Entry point: _ct_report_html(). */
 #include "contend.h"
-#include "report.h"
+#include "report_parts.h"
 #include "units.h"
 
 #include <math.h>

@@ -2,7 +2,7 @@
  * the verdicts per claim, allocator and thread count with the numbers that
  * decided them, several machines side by side, contention factors, likely
  * mechanisms and failures. Entry point: _ct_report_text(). */
-#include "report.h"
+#include "report_parts.h"
 
 #include <math.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  *
  * A workload is one file in workloads/ exporting one const ct_workload_t.
  * To add one: write workloads/<name>.c, declare it below, add it to the
- * ct_workloads[] table in src/workloads.c and to CT_WORKLOAD_SOURCES in
+ * ct_workloads[] table in src/measure/workloads.c and to CT_WORKLOAD_SOURCES in
  * CMakeLists.txt. Nothing else in the engine changes.
  *
  * Parameters (--param name=value) are declared in params[]; their values
@@ -136,7 +136,7 @@ static inline uint64_t ct_mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* Registry (src/workloads.c). */
+/* Registry (src/measure/workloads.c). */
 extern const ct_workload_t ct_wl_bilbo, ct_wl_smaug, ct_wl_churn, ct_wl_xfree, ct_wl_falseshare,
 	ct_wl_large, ct_wl_bandwidth;
 extern const ct_workload_t *const ct_workloads[];
