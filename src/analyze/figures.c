@@ -9,6 +9,7 @@
  * left out of the report. */
 #include "figures.h"
 #include "abstats.h"
+#include "paths.h"
 #include "units.h"
 #include "verdict.h"
 
@@ -43,40 +44,9 @@ typedef struct {
 
 /* ---------------------------------------------------------------- locating things */
 
-static bool is_dir_with(const char *dir, const char *file)
+int ct_plots_dir(char *buf, size_t len)
 {
-	char p[PATH_MAX + 64];
-	snprintf(p, sizeof p, "%.*s/%s", PATH_MAX, dir, file);
-	return access(p, R_OK) == 0;
-}
-
-void ct_plots_dir(char *buf, size_t len)
-{
-	char exe[PATH_MAX], cand[3][PATH_MAX + 16];
-	const char *env = getenv("CONTEND_PLOTS");
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(cand[0], sizeof cand[0], "%s/../plots", exe);
-	snprintf(cand[1], sizeof cand[1], "%s/plots", exe);
-	snprintf(cand[2], sizeof cand[2], "%s", __FILE__); /* the source tree: src/figures.c */
-	slash = strrchr(cand[2], '/');
-	snprintf(slash ? slash : cand[2], sizeof cand[2] - (size_t)(slash ? slash - cand[2] : 0),
-		 "/../plots");
-	buf[0] = '\0';
-	if (env && *env) {
-		if (is_dir_with(env, "common.gp"))
-			snprintf(buf, len, "%s/", env);
-		return;
-	}
-	for (int i = 0; i < 3; i++)
-		if (cand[i][0] == '/' && is_dir_with(cand[i], "common.gp")) {
-			char real[PATH_MAX];
-			snprintf(buf, len, "%s/", realpath(cand[i], real) ? real : cand[i]);
-			return;
-		}
+	return ct_own_file(CT_FILE_PLOTS, buf, len);
 }
 
 static bool find_gnuplot(char *path, size_t len)
@@ -614,15 +584,15 @@ static FILE *spawn(const char *gp, const char *out, pid_t *pid)
 static FILE *open_gnuplot(const char *out, ct_figures_t *F, char *plots, size_t len, pid_t *pid)
 {
 	char gp[PATH_MAX];
-	ct_plots_dir(plots, len);
+	int noplots = ct_plots_dir(plots, len);
 	if (!find_gnuplot(gp, sizeof gp)) {
 		snprintf(F->note, sizeof F->note, "figures skipped: gnuplot not found "
 			 "(install gnuplot-nox); the data files are in data/");
 		return NULL;
 	}
-	if (!plots[0]) {
+	if (noplots) {
 		snprintf(F->note, sizeof F->note, "figures skipped: the gnuplot scripts (plots/) "
-			 "were not found; set CONTEND_PLOTS");
+			 "are missing (looked in %.300s); set CONTEND_PLOTS", plots);
 		return NULL;
 	}
 	FILE *f = spawn(gp, out, pid);

@@ -38,9 +38,8 @@ typedef struct {
 int ct_figures_make(const ct_rdir_t *dirs, size_t n, const char *outdir, ct_figures_t *out);
 void ct_figures_free(ct_figures_t *f);
 
-/* The plots/ directory holding the gnuplot scripts, with a trailing slash:
- * $CONTEND_PLOTS, else next to the executable (../plots, plots), else the
- * source tree's. Empty when none is found. */
-void ct_plots_dir(char *buf, size_t len);
+/* The plots/ directory holding the gnuplot scripts, with a trailing slash
+ * (paths.h says where it is looked for): 0, or -1 with the places looked in. */
+int ct_plots_dir(char *buf, size_t len);
 
 #endif

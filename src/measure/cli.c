@@ -23,7 +23,10 @@ void ct_cli_usage(FILE *f)
 	      "  contend report DIR... verdicts, figures and report.html from results dirs\n"
 	      "  contend compare OLD NEW  A/B: medians, change with CI, Mann-Whitney p\n"
 	      "  contend selftest      checks this machine before you trust its figures\n"
-	      "  contend help          this text; `contend SUBCOMMAND --help` for each one\n"
+	      "  contend help [SUBCOMMAND]  this text, or that subcommand's (same as\n"
+	      "                        `contend SUBCOMMAND --help`)\n"
+	      "  contend version       version, git revision, where its files were found\n"
+	      "                        (also `contend --version`)\n"
 	      "\n"
 	      "contend runs the Bilbo/Smaug stack-vs-heap kernels on N pinned threads under\n"
 	      "glibc malloc, mimalloc, tcmalloc and jemalloc, each in its own process.\n",
@@ -47,8 +50,8 @@ void ct_cli_run_usage(FILE *f)
 	      "  -p, --place POLICY    compact, scatter or none (default compact)\n"
 	      "  -n, --count N         repetitions per point (default 12; 6+ gives a 95% CI,\n"
 	      "                        9+ one that ignores an outlier on each side, 12+ two)\n"
-	      "      --ci-target PCT   add repetitions to a point while its 95%% CI is wider\n"
-	      "                        than ±PCT%% of the median (default 5; 0: never)\n"
+	      "      --ci-target PCT   add repetitions to a point while its 95% CI is wider\n"
+	      "                        than ±PCT% of the median (default 5; 0: never)\n"
 	      "      --max-count N     at most N repetitions per point (default 3x --count);\n"
 	      "                        added ones are at most half of the planned ones\n"
 	      "      --benchtime T     time per repetition, e.g. 30ms, or iterations, 1000x\n"
@@ -56,7 +59,7 @@ void ct_cli_run_usage(FILE *f)
 	      "      --timeout T       give up on one repetition after T (default 120s)\n"
 	      "  -o, --out DIR         results directory (default results/<date-time>)\n"
 	      "      --latency         add a latency round to each repetition: p50, p99,\n"
-	      "                        p99.9 and max per op (about +25%% time)\n"
+	      "                        p99.9 and max per op (about +25% time)\n"
 	      "  -q, --quiet           no tables on stdout\n"
 	      "  -h, --help            this text\n",
 	      f);
@@ -68,7 +71,9 @@ void ct_cli_list_usage(FILE *f)
 	      "\n"
 	      "Lists the workloads with their modes and sizes, the allocators with the\n"
 	      "library each would preload, its version and whether a child process proved\n"
-	      "that malloc resolves into it, and the topology contend pins threads on.\n",
+	      "that malloc resolves into it, and the topology contend pins threads on.\n"
+	      "\n"
+	      "  -h, --help         this text\n",
 	      f);
 }
 

@@ -8,6 +8,7 @@
  * operations), then the timed pass in a child without it. A child that
  * crashes, hangs or is killed costs only the repetition it was running: it
  * is restarted for the next one. */
+#include "paths.h"
 #include "proto.h"
 #include "study.h"
 
@@ -495,21 +496,37 @@ static void check_machine(ct_study_t *s)
 	}
 }
 
+/* The executable to re-run as children, and the census interposer; an
+ * empty census_lib when it is not installed (census_where then says where
+ * it was looked for). */
 static int find_exe(ct_study_t *s)
 {
 	ssize_t n = readlink("/proc/self/exe", s->exe, sizeof s->exe - 1);
 	if (n <= 0)
 		return -1;
 	s->exe[n] = '\0';
-	char dir[4000];
-	snprintf(dir, sizeof dir, "%.3999s", s->exe);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(s->census_lib, sizeof s->census_lib, "%s/%s", dir, CT_CENSUS_NAME);
-	if (access(s->census_lib, R_OK) != 0)
-		snprintf(s->census_lib, sizeof s->census_lib, "%s", CT_CENSUS_PATH);
+	if (ct_own_file(CT_FILE_CENSUS, s->census_lib, sizeof s->census_lib)) {
+		snprintf(s->census_where, sizeof s->census_where, "%s", s->census_lib);
+		s->census_lib[0] = '\0';
+	}
 	return 0;
+}
+
+/* Without the interposer there are no B/op and allocs/op: an error, not a
+ * study with those columns silently empty. */
+static int census_missing(const ct_study_t *s)
+{
+#ifdef CT_SANITIZED
+	(void)s;
+	return 0; /* no census in a sanitized build anyway (census_pass) */
+#else
+	if (s->census_lib[0])
+		return 0;
+	ct_note("the census interposer %s is missing (looked in %s): B/op and allocs/op cannot "
+		"be measured; install contend with `cmake --install` or run it from its build tree",
+		CT_CENSUS_NAME, s->census_where);
+	return 1;
+#endif
 }
 
 int ct_run_study(const ct_config_t *cfg, bool *wrote)
@@ -522,6 +539,8 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 		ct_note("%s", s.topo ? "cannot find my own executable" : err);
 		return CT_EXIT_FAIL;
 	}
+	if (census_missing(&s))
+		return CT_EXIT_FAIL;
 	ct_topo_machine(s.topo, &s.machine);
 	catch_stops();
 	check_machine(&s);
@@ -620,6 +639,10 @@ int ct_probe_alloc(const ct_alloc_spec_t *sp, bool census, char *version, size_t
 	}
 	if (find_exe(&s)) {
 		snprintf(why, wlen, "cannot find my own executable");
+		return -1;
+	}
+	if (census && !s.census_lib[0]) {
+		snprintf(why, wlen, "%s is missing (looked in %s)", CT_CENSUS_NAME, s.census_where);
 		return -1;
 	}
 	cfg.allocs[0] = *sp;

@@ -163,13 +163,24 @@ static void check_machine(unsigned cores)
 				       "cannot be checked");
 }
 
+void ct_selftest_usage(FILE *f)
+{
+	fputs("usage: contend selftest\n"
+	      "\n"
+	      "Checks, on this machine, what contend's figures depend on: the clock, the\n"
+	      "harness's cost per operation, pinning, per-thread counters, the census\n"
+	      "interposer, each allocator's identity, and how well identical runs agree.\n"
+	      "Prints one PASS, WARN or FAIL line per check; exit status 1 when one FAILs.\n"
+	      "Takes about 10 seconds.\n"
+	      "\n"
+	      "  -h, --help         this text\n",
+	      f);
+}
+
 int ct_selftest(int argc, char **argv)
 {
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		puts("usage: contend selftest\n\nChecks, on this machine, what contend's figures "
-		     "depend on: the clock, the harness's\ncost per operation, pinning, per-thread "
-		     "counters, the census interposer, each\nallocator's identity, and how well "
-		     "identical runs agree. Takes about 10 seconds.");
+		ct_selftest_usage(stdout);
 		return 0;
 	}
 	if (argc > 1)

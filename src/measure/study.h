@@ -40,7 +40,8 @@ typedef struct {
 	const ct_topo_t *topo;
 	ct_machine_t machine;
 	char exe[4096];
-	char census_lib[4096];
+	char census_lib[4096];      /* the census interposer; "" when missing */
+	char census_where[4096];    /* where it was looked for, when missing */
 	ct_plan_point_t *pts;
 	size_t npts;
 	ct_alloc_state_t st[CT_MAX_ALLOCS];
@@ -98,5 +99,6 @@ int ct_probe_alloc(const ct_alloc_spec_t *sp, bool census, char *version, size_t
 		   size_t llen, char *why, size_t wlen);
 /* selftest.c */
 int ct_selftest(int argc, char **argv);
+void ct_selftest_usage(FILE *f);
 
 #endif
