@@ -40,8 +40,18 @@ static void durations(void)
 	EXPECT(ct_parse_benchtime("1.5s", &bt, &err) == 0 && bt.ns == 1500000000);
 	EXPECT(ct_parse_benchtime("200us", &bt, &err) == 0 && bt.ns == 200000);
 	EXPECT(ct_parse_benchtime("1000x", &bt, &err) == 0 && bt.iters == 1000 && bt.ns == 0);
+	/* Go's composite durations: the pieces add up */
+	uint64_t ns = 0;
+	EXPECT(ct_parse_duration("1m30s", &ns, &err) == 0);
+	EXPECT_EQ_U(ns, 90000000000ull);
+	EXPECT(ct_parse_duration("1h2m3.5s", &ns, &err) == 0);
+	EXPECT_EQ_U(ns, 3723500000000ull);
+	EXPECT(ct_parse_duration("2s500ms", &ns, &err) == 0);
+	EXPECT_EQ_U(ns, 2500000000ull);
+	EXPECT(ct_parse_duration("1m30", &ns, &err) == -1 && strstr(err.msg, "needs a unit"));
+	EXPECT(ct_parse_duration("1m30parsecs", &ns, &err) == -1 && strstr(err.msg, "'parsecs'"));
 	const char *bad[] = {"", "50", "50 ms", "ms", "-1s", "0x", "x", "10q", "1e3ms", "0.1ns",
-			     "12xx"};
+			     "12xx", "1m-30s", "1m 30s", "1s.", "300000h"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		int rc = ct_parse_benchtime(bad[i], &bt, &err);
 		EXPECT(rc == -1);

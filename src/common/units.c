@@ -26,7 +26,7 @@ static const unit_row_t size_units[] = {
 
 static const unit_row_t time_units[] = {
 	{"ns", 1}, {"us", 1000}, {"µs", 1000}, {"ms", 1000000}, {"s", 1000000000ull},
-	{"m", 60000000000ull},
+	{"m", 60000000000ull}, {"h", 3600000000000ull},
 };
 
 static int fail(ct_err_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -131,23 +131,43 @@ int ct_parse_size(const char *s, uint64_t *out, ct_err_t *err)
 	return 0;
 }
 
-int ct_parse_duration(const char *s, uint64_t *ns, ct_err_t *err)
+/* One "<number><unit>" piece of a duration: its nanoseconds, *end past it. */
+static int duration_piece(const char *s, double *ns, const char **end, ct_err_t *err)
 {
 	double v;
 	uint64_t iv;
-	const char *end;
+	const char *e;
+	if (parse_number(s, &v, &iv, &e))
+		return fail(err, "not a duration (want e.g. 50ms, 1s, 1m30s)");
+	size_t ulen = strcspn(e, "0123456789.");
+	if (!ulen)
+		return fail(err, "duration needs a unit (ns, us, ms, s, m, h)");
+	char unit[16];
+	if (ulen >= sizeof unit)
+		return fail(err, "unknown time unit '%.15s' (use ns, us, ms, s, m, h)", e);
+	memcpy(unit, e, ulen);
+	unit[ulen] = '\0';
+	const unit_row_t *u = find_unit(time_units, sizeof time_units / sizeof time_units[0], unit);
+	if (!u)
+		return fail(err, "unknown time unit '%s' (use ns, us, ms, s, m, h)", unit);
+	*ns = v * (double)u->mult;
+	*end = e + ulen;
+	return 0;
+}
+
+/* Go's spelling: pieces add up, "1m30s", "1h2m3.5s". */
+int ct_parse_duration(const char *s, uint64_t *ns, ct_err_t *err)
+{
 	if (!s || !*s)
 		return fail(err, "empty duration");
 	if (*s == '-')
 		return fail(err, "negative duration");
-	if (parse_number(s, &v, &iv, &end))
-		return fail(err, "not a duration (want e.g. 50ms, 1s)");
-	if (!*end)
-		return fail(err, "duration needs a unit (ns, us, ms, s, m)");
-	const unit_row_t *u = find_unit(time_units, sizeof time_units / sizeof time_units[0], end);
-	if (!u)
-		return fail(err, "unknown time unit '%s' (use ns, us, ms, s, m)", end);
-	double t = v * (double)u->mult;
+	double t = 0, piece = 0;
+	for (const char *p = s; *p;) {
+		if (duration_piece(p, &piece, &p, err))
+			return -1;
+		t += piece;
+	}
 	if (t > 1e18)
 		return fail(err, "duration too long");
 	if (t < 1)

@@ -1,5 +1,6 @@
 /* units.h — parsing and printing of the quantities on contend's command line:
- * sizes (16, 64B, 1KiB, 1MiB), durations (50ms, 1s) or fixed iteration counts
+ * sizes (16, 64B, 1KiB, 1MiB), durations (50ms, 1s, 1m30s as Go writes them:
+ * ns, us, ms, s, m, h, pieces adding up) or fixed iteration counts
  * (1000x), counts, and comma lists of them with ranges.
  *
  * Every parser takes the whole string (no trailing junk), checks overflow, and
