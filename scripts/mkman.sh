@@ -12,8 +12,9 @@ version=$("$contend" --version | sed -n 's/^contend //p' | head -1)
 # escaped, a line starting with '.' or "'" guarded.
 options() {
 	"$contend" help "$1" | awk '
-	function esc(s) { gsub(/\\/, "\\e", s); gsub(/-/, "\\-", s); sub(/^[.'\'']/, "\\\\&&", s); return s }
-	/^ +-/ {
+	function esc(s) { gsub(/\\/, "\\e", s); gsub(/-/, "\\-", s); if (s ~ /^[.'\'']/) s = "\\&" s; return s }
+	function optline(s) { return match(s, /^ +-/) && RLENGTH <= 7 }
+	optline($0) {
 		line = $0; sub(/^ +/, "", line)
 		spec = line; text = ""
 		if (match(line, /  +/)) { spec = substr(line, 1, RSTART - 1); text = substr(line, RSTART + RLENGTH) }
@@ -27,7 +28,7 @@ options() {
 		if (text != "") print esc(text)
 		inopt = 1; next
 	}
-	inopt && /^      +[^ -]/ { t = $0; sub(/^ +/, "", t); print esc(t); next }
+	inopt && /^       +[^ ]/ { t = $0; sub(/^ +/, "", t); print esc(t); next }
 	{ inopt = 0 }'
 }
 

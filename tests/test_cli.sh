@@ -62,6 +62,20 @@ cases=$(cat <<CASES
 -o $work/taken	already holds a study
 -o $work/file	not a directory
 --nosuch	unknown option '--nosuch'
+-benchtime 2ms	unknown option '-benchtime' (a flag of go test: use --benchtime T)
+-count 3	unknown option '-count' (a flag of go test: use -n, --count N)
+-cpu 1,2	use -t, --threads LIST
+-bench Smaug	use --filter REGEX
+-quiet	unknown option '-quiet' (did you mean '--quiet'?)
+-qz	unknown option '-z' in '-qz'
+-a no-nosuch	--alloc: bad value 'no-nosuch': names no allocator
+-a no-glibc,no-mimalloc,no-tcmalloc,no-jemalloc	leaves no allocator
+-a glibc -a glibc	named twice
+-P k=1 -P k=2	--param: bad value 'k': given twice
+--filter '('	--filter: bad value '('
+--filter 'alloc=nosuch'	matches no benchmark of the plan
+--timeout 1m30	duration needs a unit
+--benchtime 1m30parsecs	unknown time unit 'parsecs'
 -t	needs a value
 extra	unexpected argument 'extra'
 CASES
@@ -91,6 +105,41 @@ while IFS=$'\t' read -r args want; do
 done <<<"$cases"
 
 check "bad subcommand" "unknown subcommand 'frobnicate'" "$contend" frobnicate
+check "help of no subcommand" "help: bad value 'frobnicate'" "$contend" help frobnicate
+check "go flag, no subcommand" "use --benchtime T" "$contend" -benchtime 2ms
+
+# expect LABEL TEXT: the last output holds TEXT
+expect() {
+	if grep -qF -- "$2" <<<"$got"; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL [$1]: no '$2' in:"; echo "$got" | head -20; fi
+}
+# --dry-run: the plan on stdout, exit 0, nothing written; repeated lists add up
+dry() { got=$("$contend" run --dry-run -o "$work/dry" "$@" 2>/dev/null); local rc=$?
+	[ "$rc" -eq 0 ] || { fail=$((fail + 1)); echo "FAIL [dry-run $*]: exit $rc"; }
+	[ ! -e "$work/dry" ] || { fail=$((fail + 1)); echo "FAIL [dry-run $*]: wrote"; rm -rf "$work/dry"; }; }
+dry -w bilbo -m heap -a glibc -t 1,2 -t 4 -t 2
+expect "-t adds up" "plan: 3 points x 1 allocators x 12 repetitions"
+expect "-t adds up" "bilbo      heap     16B        4 thr"
+expect "estimate" "estimated duration: about "
+dry -w bilbo -w smaug -m heap -m stack -s 1KiB -s 2KiB,1KiB -a glibc -t 1
+expect "-w -m -s add up" "plan: 6 points x 1 allocators"
+dry -w bilbo -t 1 -a all   # those not installed are listed, marked so
+got=$(grep '^allocators:' <<<"$got")
+for a in "allocators: glibc" ", mimalloc" ", tcmalloc" ", jemalloc"; do expect "-a all" "$a"; done
+dry -w bilbo -t 1 -a no-jemalloc -a no-mimalloc
+expect "-a no-NAME" "allocators: glibc, tcmalloc"
+dry -w bilbo -t 1,2 -a all --filter 'mode=heap/.*alloc=(glibc|tcmalloc)/.*-2$'
+expect "--filter allocators" "allocators: glibc, tcmalloc"
+expect "--filter points" "plan: 1 points x"
+expect "--filter points" "bilbo      heap     16B        2 thr"
+# a filtered run writes exactly the matching benchmarks
+"$contend" run -q -w bilbo -t 1 -a all -n 2 --benchtime 1ms --filter 'mode=(heap|stack)/.*alloc=glibc' \
+	-o "$work/f" >/dev/null 2>&1
+got=$(grep '^Benchmark' "$work/f/results.txt" 2>/dev/null | cut -f1 | sort | uniq -c | sed 's/^ *//')
+expect "filtered run" "2 BenchmarkBilbo/mode=heap/size=16B/alloc=glibc/place=compact-1"
+expect "filtered run" "2 BenchmarkBilbo/mode=stack/size=16B/alloc=glibc/place=compact-1"
+[ "$(grep -c '^Benchmark' "$work/f/results.txt" 2>/dev/null)" = 4 ] && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL [filtered run]: other lines: $got"; }
 check "list extra" "list: unexpected argument 'x'" "$contend" list x
 
 # help exits 0 with text on stdout

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,13 +41,17 @@ void ct_cli_run_usage(FILE *f)
 	      "  -w, --workload LIST   workloads (default bilbo,smaug; see `contend list`)\n"
 	      "  -m, --mode LIST       modes: stack, heap, control (default: per workload)\n"
 	      "  -a, --alloc LIST      glibc, mimalloc, tcmalloc, jemalloc, NAME=/path/lib.so,\n"
-	      "                        NAME:key=value[,key=value] (default: all installed)\n"
+	      "                        NAME:key=value[,key=value]; all: every one installed;\n"
+	      "                        no-NAME: all but NAME (default: all installed)\n"
 	      "  -t, --threads LIST    thread counts, e.g. 1,2,4 or 1-16 (default: powers of\n"
 	      "                        two up to the core count, plus the core count)\n"
 	      "  -s, --size LIST       object sizes for sized workloads, e.g. 64B,1KiB or\n"
 	      "                        1KiB-1MiB (powers of two) (default 1KiB-1MiB)\n"
 	      "  -P, --param LIST      workload parameters, name=value[,name=value]\n"
 	      "                        (see `contend list`)\n"
+	      "      --filter REGEX    only the benchmarks whose full name (as in results.txt)\n"
+	      "                        matches, like go test -bench; e.g. 'mode=heap/.*glibc'\n"
+	      "                        (POSIX extended regex)\n"
 	      "  -p, --place POLICY    compact, scatter or none (default compact)\n"
 	      "  -n, --count N         repetitions per point (default 12; 6+ gives a 95% CI,\n"
 	      "                        9+ one that ignores an outlier on each side, 12+ two)\n"
@@ -56,12 +61,17 @@ void ct_cli_run_usage(FILE *f)
 	      "                        added ones are at most half of the planned ones\n"
 	      "      --benchtime T     time per repetition, e.g. 30ms, or iterations, 1000x\n"
 	      "                        (default 5ms)\n"
-	      "      --timeout T       give up on one repetition after T (default 120s)\n"
+	      "      --timeout T       give up on one repetition after T, e.g. 1m30s\n"
+	      "                        (default 120s)\n"
 	      "  -o, --out DIR         results directory (default results/<date-time>)\n"
 	      "      --latency         add a latency round to each repetition: p50, p99,\n"
 	      "                        p99.9 and max per op (about +25% time)\n"
+	      "      --dry-run         print the plan, every point, the repetitions and an\n"
+	      "                        estimated duration; run and write nothing\n"
 	      "  -q, --quiet           no tables on stdout\n"
-	      "  -h, --help            this text\n",
+	      "  -h, --help            this text\n"
+	      "\n"
+	      "-w, -m, -a, -t, -s and -P may be repeated: the lists add up.\n",
 	      f);
 }
 
@@ -82,11 +92,19 @@ static _Noreturn void bad(const char *opt, const char *val, const char *why)
 	ct_usage_error("%s: bad value '%s': %s", opt, val, why);
 }
 
-static void parse_workloads(const char *arg, ct_config_t *cfg)
+/* Which list options were given: the first one replaces the default list,
+ * the later ones add to it. */
+typedef struct {
+	bool wl, allocs;
+} given_t;
+
+static void parse_workloads(const char *arg, ct_config_t *cfg, given_t *g)
 {
 	char buf[512];
 	snprintf(buf, sizeof buf, "%s", arg);
-	cfg->nwl = 0;
+	if (!g->wl)
+		cfg->nwl = 0;
+	g->wl = true;
 	if (!*arg || arg[strlen(arg) - 1] == ',')
 		bad("--workload", arg, "empty item in list");
 	char *save = NULL;
@@ -109,11 +127,14 @@ static void parse_modes(const char *arg, ct_config_t *cfg)
 	if (!*arg || arg[strlen(arg) - 1] == ',')
 		bad("--mode", arg, "empty item in list");
 	char *save = NULL;
-	cfg->nmodes = 0;
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		if (strlen(t) >= sizeof cfg->modes[0] || cfg->nmodes >= CT_MAX_LIST)
 			bad("--mode", t, "too long");
-		snprintf(cfg->modes[cfg->nmodes++], sizeof cfg->modes[0], "%s", t);
+		bool dup = false;
+		for (size_t i = 0; i < cfg->nmodes; i++)
+			dup |= strcmp(cfg->modes[i], t) == 0;
+		if (!dup)
+			snprintf(cfg->modes[cfg->nmodes++], sizeof cfg->modes[0], "%s", t);
 	}
 }
 
@@ -132,11 +153,61 @@ static void parse_params(const char *arg, ct_config_t *cfg)
 		if (cfg->nparams >= CT_MAX_PARAMS)
 			bad("--param", t, "too many parameters");
 		*eq = '\0';
+		for (size_t i = 0; i < cfg->nparams; i++)
+			if (strcmp(cfg->params[i].name, t) == 0)
+				bad("--param", t, "given twice");
 		snprintf(cfg->params[cfg->nparams].name, sizeof cfg->params[0].name, "%s", t);
 		if (ct_parse_size(eq + 1, &cfg->params[cfg->nparams].value, &err))
 			bad("--param", eq + 1, err.msg);
 		cfg->nparams++;
 	}
+}
+
+static ssize_t alloc_index(const ct_config_t *cfg, const char *label)
+{
+	for (size_t i = 0; i < cfg->nallocs; i++)
+		if (strcmp(cfg->allocs[i].label, label) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* Every allocator contend knows, not yet in the list; those not installed
+ * stay in it, marked missing, and are skipped with a note at run time. */
+static void add_all_allocs(ct_config_t *cfg)
+{
+	ct_err_t err;
+	for (size_t i = 0; i < ct_nallocators && cfg->nallocs < CT_MAX_ALLOCS; i++)
+		if (alloc_index(cfg, ct_allocators[i]->name) < 0 &&
+		    ct_alloc_spec_parse(ct_allocators[i]->name, &cfg->allocs[cfg->nallocs], &err) == 0)
+			cfg->nallocs++;
+}
+
+/* "no-NAME": NAME leaves the list; as the first item, from all of them. */
+static void exclude_alloc(ct_config_t *cfg, const char *item)
+{
+	if (cfg->nallocs == 0)
+		add_all_allocs(cfg);
+	ssize_t i = alloc_index(cfg, item + 3);
+	if (i < 0)
+		bad("--alloc", item, "names no allocator of the list so far");
+	memmove(&cfg->allocs[i], &cfg->allocs[i + 1],
+		(cfg->nallocs - (size_t)i - 1) * sizeof cfg->allocs[0]);
+	cfg->nallocs--;
+}
+
+static void add_alloc(ct_config_t *cfg, const char *item, const char *arg)
+{
+	ct_err_t err;
+	if (cfg->nallocs >= CT_MAX_ALLOCS)
+		bad("--alloc", arg, "too many allocators");
+	ct_alloc_spec_t *s = &cfg->allocs[cfg->nallocs];
+	if (ct_alloc_spec_parse(item, s, &err))
+		bad("--alloc", item, err.msg);
+	if (s->missing)
+		bad("--alloc", item, s->why);
+	if (alloc_index(cfg, s->label) >= 0)
+		bad("--alloc", item, "named twice");
+	cfg->nallocs++;
 }
 
 static void parse_allocs(const char *arg, ct_config_t *cfg)
@@ -163,29 +234,23 @@ static void parse_allocs(const char *arg, ct_config_t *cfg)
 			prev_variant = s->label;
 			continue;
 		}
-		if (cfg->nallocs >= CT_MAX_ALLOCS)
-			bad("--alloc", arg, "too many allocators");
-		ct_alloc_spec_t *s = &cfg->allocs[cfg->nallocs];
-		if (ct_alloc_spec_parse(t, s, &err))
-			bad("--alloc", t, err.msg);
-		if (s->missing)
-			bad("--alloc", t, s->why);
-		for (size_t i = 0; i < cfg->nallocs; i++)
-			if (strcmp(cfg->allocs[i].label, s->label) == 0)
-				bad("--alloc", t, "named twice");
-		cfg->nallocs++;
-		prev_variant = strchr(t, ':') ? s->label : NULL;
+		if (strcmp(t, "all") == 0)
+			add_all_allocs(cfg);
+		else if (strncmp(t, "no-", 3) == 0)
+			exclude_alloc(cfg, t);
+		else
+			add_alloc(cfg, t, arg);
+		prev_variant = strchr(t, ':') ? cfg->allocs[cfg->nallocs - 1].label : NULL;
 	}
+	if (!cfg->nallocs)
+		bad("--alloc", arg, "leaves no allocator");
 }
 
 static void default_allocs(ct_config_t *cfg)
 {
-	ct_err_t err;
 	cfg->nallocs = 0;
 	cfg->allocs_default = true;
-	for (size_t i = 0; i < ct_nallocators; i++)
-		if (ct_alloc_spec_parse(ct_allocators[i]->name, &cfg->allocs[cfg->nallocs], &err) == 0)
-			cfg->nallocs++;
+	add_all_allocs(cfg);
 }
 
 static void default_threads(ct_config_t *cfg)
@@ -358,23 +423,59 @@ static void defaults(ct_config_t *cfg, unsigned cores)
 	cfg->timeout_ns = 120 * 1000000000ull;
 }
 
-static void parse_option(int c, const char *arg, ct_config_t *cfg)
+/* A list option given again adds its values to the list (new ones only). */
+static void add_values(const uint64_t *v, size_t n, uint64_t *list, size_t *len, const char *opt,
+		       const char *arg)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < *len; k++)
+			dup |= list[k] == v[i];
+		if (dup)
+			continue;
+		if (*len >= CT_MAX_LIST)
+			bad(opt, arg, "too many values in all");
+		list[(*len)++] = v[i];
+	}
+}
+
+static void parse_filter(const char *arg, ct_config_t *cfg)
+{
+	regex_t re;
+	int rc = regcomp(&re, arg, REG_EXTENDED | REG_NOSUB);
+	if (rc) {
+		char why[160];
+		regerror(rc, &re, why, sizeof why);
+		bad("--filter", arg, why);
+	}
+	regfree(&re);
+	if (strlen(arg) >= sizeof cfg->filter)
+		bad("--filter", arg, "too long");
+	snprintf(cfg->filter, sizeof cfg->filter, "%s", arg);
+}
+
+static void parse_option(int c, const char *arg, ct_config_t *cfg, given_t *g)
 {
 	ct_err_t err;
-	uint64_t v;
+	uint64_t v, list[CT_MAX_LIST];
+	size_t n;
 	switch (c) {
-	case 'w': parse_workloads(arg, cfg); break;
+	case 'w': parse_workloads(arg, cfg, g); break;
 	case 'm': parse_modes(arg, cfg); break;
 	case 'P': parse_params(arg, cfg); break;
-	case 'a': parse_allocs(arg, cfg); break;
+	case 'a':
+		parse_allocs(arg, cfg);
+		g->allocs = true;
+		break;
 	case 't':
-		if (ct_parse_count_list(arg, 1, CT_MAX_THREADS, cfg->threads, CT_MAX_LIST,
-					&cfg->nthreads, &err))
+		if (ct_parse_count_list(arg, 1, CT_MAX_THREADS, list, CT_MAX_LIST, &n, &err))
 			bad("--threads", arg, err.msg);
+		add_values(list, n, cfg->threads, &cfg->nthreads, "--threads", arg);
 		break;
 	case 's':
-		if (ct_parse_size_list(arg, 1, UINT64_MAX, cfg->sizes, CT_MAX_LIST, &cfg->nsizes, &err))
+		if (ct_parse_size_list(arg, 1, UINT64_MAX, list, CT_MAX_LIST, &n, &err))
 			bad("--size", arg, err.msg);
+		add_values(list, n, cfg->sizes, &cfg->nsizes, "--size", arg);
 		break;
 	case 'p': {
 		int p = ct_place_parse(arg);
@@ -418,41 +519,89 @@ static void parse_option(int c, const char *arg, ct_config_t *cfg)
 		break;
 	case 'q': cfg->quiet = true; break;
 	case 'L': cfg->latency = true; break;
+	case 'D': cfg->dry_run = true; break;
+	case 'F': parse_filter(arg, cfg); break;
 	}
+}
+
+static const struct option longopts[] = {
+	{"workload", required_argument, NULL, 'w'}, {"mode", required_argument, NULL, 'm'},
+	{"alloc", required_argument, NULL, 'a'},    {"threads", required_argument, NULL, 't'},
+	{"size", required_argument, NULL, 's'},     {"place", required_argument, NULL, 'p'},
+	{"param", required_argument, NULL, 'P'},    {"filter", required_argument, NULL, 'F'},
+	{"count", required_argument, NULL, 'n'},    {"benchtime", required_argument, NULL, 'B'},
+	{"timeout", required_argument, NULL, 'T'},  {"out", required_argument, NULL, 'o'},
+	{"ci-target", required_argument, NULL, 'C'}, {"max-count", required_argument, NULL, 'M'},
+	{"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+	{"latency", no_argument, NULL, 'L'},        {"dry-run", no_argument, NULL, 'D'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Go's `go test` flags, written with one dash, and what contend calls them. */
+static const struct {
+	const char *go, *hint;
+} go_flags[] = {
+	{"bench", "use --filter REGEX"},   {"benchtime", "use --benchtime T"},
+	{"count", "use -n, --count N"},    {"cpu", "use -t, --threads LIST"},
+	{"timeout", "use --timeout T"},
+	{"benchmem", "not needed: B/op and allocs/op are always measured"},
+};
+
+/* "-benchtime" is not -b -e -n…: a word after one dash that is one of our
+ * long options or a Go flag is refused with the spelling that works. */
+static void single_dash_word(const char *a)
+{
+	if (a[0] != '-' || a[1] == '-' || strlen(a) < 3)
+		return;
+	char word[64];
+	snprintf(word, sizeof word, "%.*s", (int)strcspn(a + 1, "="), a + 1);
+	for (size_t i = 0; i < sizeof go_flags / sizeof go_flags[0]; i++)
+		if (strcmp(word, go_flags[i].go) == 0)
+			ct_usage_error("run: unknown option '%s' (a flag of go test: %s)", a,
+				       go_flags[i].hint);
+	for (const struct option *o = longopts; o->name; o++)
+		if (strcmp(word, o->name) == 0)
+			ct_usage_error("run: unknown option '%s' (did you mean '--%s'?)", a, word);
+}
+
+/* The bad option named as it was written: the whole argument, and the
+ * letter when it sits in a cluster ("-qz"). */
+static _Noreturn void bad_option(int c, const char *elem)
+{
+	if (c == ':')
+		ct_usage_error("run: option '%s' needs a value", elem);
+	if (optopt && elem[0] == '-' && elem[1] != '-' && strlen(elem) > 2)
+		ct_usage_error("run: unknown option '-%c' in '%s' (see `contend run --help`)", optopt,
+			       elem);
+	ct_usage_error("run: unknown option '%s' (see `contend run --help`)", elem);
 }
 
 void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 {
-	static const struct option longopts[] = {
-		{"workload", required_argument, NULL, 'w'}, {"mode", required_argument, NULL, 'm'},
-		{"alloc", required_argument, NULL, 'a'},    {"threads", required_argument, NULL, 't'},
-		{"size", required_argument, NULL, 's'},     {"place", required_argument, NULL, 'p'},
-		{"param", required_argument, NULL, 'P'},
-		{"count", required_argument, NULL, 'n'},    {"benchtime", required_argument, NULL, 'B'},
-		{"timeout", required_argument, NULL, 'T'},  {"out", required_argument, NULL, 'o'},
-		{"ci-target", required_argument, NULL, 'C'}, {"max-count", required_argument, NULL, 'M'},
-		{"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
-		{"latency", no_argument, NULL, 'L'},
-		{NULL, 0, NULL, 0},
-	};
+	given_t g = {0};
 	defaults(cfg, cores);
-	bool have_allocs = false;
 	int c;
+	bool mid = false; /* inside a cluster of short options ("-qL") */
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":w:m:a:t:s:p:P:n:o:qh", longopts, NULL)) != -1) {
+	for (;;) {
+		int at = optind;
+		if (!mid && at < argc)
+			single_dash_word(argv[at]);
+		/* '+': stop at the first operand, so argv[at] is the option parsed */
+		c = getopt_long(argc, argv, "+:w:m:a:t:s:p:P:n:o:qh", longopts, NULL);
+		if (c == -1)
+			break;
+		mid = optind == at;
 		if (c == 'h') {
 			ct_cli_run_usage(stdout);
 			exit(0);
 		}
-		if (c == '?')
-			ct_usage_error("run: unknown option '%s' (see `contend run --help`)",
-				       argv[optind - 1]);
-		if (c == ':')
-			ct_usage_error("run: option '%s' needs a value", argv[optind - 1]);
-		have_allocs |= c == 'a';
-		parse_option(c, optarg, cfg);
+		if (c == '?' || c == ':')
+			bad_option(c, argv[at < argc ? at : argc - 1]);
+		parse_option(c, optarg, cfg, &g);
 	}
+	bool have_allocs = g.allocs;
 	if (optind < argc)
 		ct_usage_error("run: unexpected argument '%s'", argv[optind]);
 	if (!have_allocs)

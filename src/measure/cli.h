@@ -42,6 +42,8 @@ typedef struct {
 	unsigned cores;              /* allowed cores, for defaults and warnings */
 	bool quiet;                  /* no tables on stdout */
 	bool latency;                /* a latency round after each measured round */
+	bool dry_run;                /* print the plan and its estimated duration; run nothing */
+	char filter[512];            /* --filter: POSIX extended regex on full benchmark names */
 } ct_config_t;
 
 /* argv[0] is the subcommand name ("run"). */

@@ -104,9 +104,11 @@ static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 
 static void plan(ct_study_t *s)
 {
+	static ct_config_t filtered;
 	size_t cap = 0;
 	for (size_t w = 0; w < s->cfg->nwl; w++)
 		plan_workload(s, s->cfg->wl[w], &cap);
+	s->cfg = ct_plan_filter(s, &filtered);
 	s->recs = calloc(s->npts * s->cfg->nallocs * s->cfg->max_count, sizeof *s->recs);
 	if (!s->recs) {
 		fprintf(stderr, "contend: out of memory for %zu points\n", s->npts);
@@ -541,13 +543,21 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 	}
 	if (census_missing(&s))
 		return CT_EXIT_FAIL;
+	plan(&s); /* first: a --filter matching nothing is bad input, one line */
+	cfg = s.cfg; /* less the allocators --filter leaves out */
 	ct_topo_machine(s.topo, &s.machine);
 	catch_stops();
 	check_machine(&s);
-	if (!ct_counters_probe(s.counters, sizeof s.counters))
+	if (!cfg->dry_run && !ct_counters_probe(s.counters, sizeof s.counters))
 		ct_note("hardware counters %s; cycles, instructions and cache misses left empty",
 		     s.counters);
-	plan(&s);
+	ct_plan_preview(&s, cfg->dry_run ? stdout : stderr);
+	if (cfg->dry_run) {
+		free(s.pts);
+		free(s.recs);
+		ct_topo_close((ct_topo_t *)s.topo);
+		return CT_EXIT_OK;
+	}
 	warn_oversubscription(&s);
 	if (ct_out_open(&s, err, sizeof err)) {
 		fprintf(stderr, "contend: --out: %s\n", err);

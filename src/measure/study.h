@@ -87,6 +87,15 @@ void ct_out_unstable(ct_study_t *s, size_t pt, size_t a);
 /* tables.c */
 void ct_out_tables(const ct_study_t *s, FILE *f);
 
+/* preview.c */
+/* Applies --filter to the planned points: keeps those whose full name matches
+ * for some allocator; returns cfg, or out filled with cfg less the allocators
+ * that match no point. A filter matching nothing is bad input (exit 2). */
+const ct_config_t *ct_plan_filter(ct_study_t *s, ct_config_t *out);
+/* What the study will do: allocators, plan, estimated duration, where it
+ * writes; every point too for --dry-run. */
+void ct_plan_preview(const ct_study_t *s, FILE *f);
+
 /* driver.c */
 /* Runs the study cfg describes. *wrote: its results directory was created
  * (so there is something to report on, complete or not). Returns the exit
