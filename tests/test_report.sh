@@ -44,6 +44,39 @@ expect "mechanism: faults" grep -q "smaug heap, beta: page faults rise with size
 expect "mechanism: switches" grep -q "bilbo heap, gamma: voluntary context switches rise" <<<"$out"
 expect "report.txt saved" test -s "$work/known/report/report.txt"
 
+# ---------------------------------------------------------------- report.md, results.json
+md=$work/known/report/report.md
+mdrow() { grep -Eq "^\| $1 \|[^|]*\| $2 \| $3 \| \*\*$4\*\* \|" "$md"; }
+expect "report.md: C1 alpha 1 HOLDS" mdrow C1 alpha 1 HOLDS
+expect "report.md: C2 beta 2 FAILS" mdrow C2 beta 2 FAILS
+expect "report.md: C4 gamma 2 INCONCLUSIVE" mdrow C4 gamma 2 INCONCLUSIVE
+expect "report.md: stack-vs-heap table" grep -q '^| size | mode | alpha 1 thr | alpha 2 thr' "$md"
+expect "report.md: heap/stack row" grep -Eq '^\| \| heap/stack \| [0-9.]+x \|' "$md"
+# results.json against results.csv read here, by column name: the median and
+# the count of good repetitions of one benchmark
+csv_col() { # workload mode alloc threads column: its values over the good rows
+	awk -F, -v w="$1" -v m="$2" -v a="$3" -v t="$4" -v c="$5" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$col["workload"] == w && $col["mode"] == m && $col["alloc"] == a &&
+		$col["threads"] == t && $col["status"] == "ok" { print $col[c] }' "$work/known/results.csv"
+}
+vals=$(csv_col bilbo heap alpha 1 ns_per_op | sort -g)
+n=$(grep -c . <<<"$vals")
+med=$(awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }' <<<"$vals")
+if command -v python3 >/dev/null; then
+	got=$(python3 - "$work/known/report/results.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert "context" in d and "benchmarks" in d
+b = [x for x in d["benchmarks"] if x["name"] == "BenchmarkBilbo/mode=heap/size=16B/alloc=alpha/place=compact-1"]
+print(len(b), b[0]["aggregates"]["median"], len(b[0]["repetitions"]), b[0]["time_unit"])
+PY
+)
+	expect "results.json: median $med of $n repetitions, ns (got: $got)" \
+		awk -v g="$got" -v m="$med" -v n="$n" 'BEGIN { split(g, x, " ");
+			exit !(x[1] == 1 && (x[2] - m) ^ 2 < 1e-12 && x[3] == n && x[4] == "ns") }'
+fi
+
 # ---------------------------------------------------------------- report.html
 html=$work/known/report/report.html
 expect "report.html written" test -s "$html"

@@ -26,7 +26,10 @@ void ct_report_usage(FILE *f)
 	      "FAILS or INCONCLUSIVE per allocator and thread count), with contention factors,\n"
 	      "likely mechanisms and figures. Several directories (one per machine) are put\n"
 	      "side by side. Writes report.txt, report.html (self-contained), data/ and\n"
-	      "figures/ into the report directory and prints the text report.\n"
+	      "figures/ into the report directory and prints the text report; also\n"
+	      "report.md (GitHub tables, for an issue or a pull request) and results.json\n"
+	      "(google/benchmark-like: context, then each benchmark with its repetitions\n"
+	      "and aggregates).\n"
 	      "\n"
 	      "  -o, --out DIR      report directory (default DIR/report for one directory,\n"
 	      "                     ./contend-report for several)\n"
@@ -118,6 +121,24 @@ static int write_text(const ct_report_t *r, const ct_report_opts_t *o)
 	return 0;
 }
 
+/* report.md and results.json, for pasting and for tools (export_*.c). */
+static int write_exports(const ct_report_t *r)
+{
+	static const struct {
+		const char *file;
+		int (*write)(const ct_report_t *, const char *);
+	} ex[] = {{"report.md", _ct_export_md}, {"results.json", _ct_export_json}};
+	for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++) {
+		char p[4200];
+		snprintf(p, sizeof p, "%s/%s", r->out, ex[i].file);
+		if (ex[i].write(r, p)) {
+			fprintf(stderr, "contend: report: cannot write '%s': %s\n", p, strerror(errno));
+			return CT_EXIT_FAIL;
+		}
+	}
+	return 0;
+}
+
 static int write_rest(const ct_report_t *r, const ct_report_opts_t *o)
 {
 	ct_figures_t figs = {0};
@@ -160,6 +181,8 @@ int ct_report(int ndirs, char **dirs, const ct_report_opts_t *o)
 		rc = make_out(&r, o);
 	if (!rc)
 		rc = write_text(&r, o);
+	if (!rc)
+		rc = write_exports(&r);
 	if (!rc)
 		rc = write_rest(&r, o);
 	free_report(&r);

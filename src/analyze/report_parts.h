@@ -22,6 +22,9 @@ typedef struct {
 } ct_report_t;
 
 void _ct_report_text(const ct_report_t *r, FILE *f);
+/* report.md (export_md.c) and results.json (export_json.c): 0, or -1 with errno. */
+int _ct_export_md(const ct_report_t *r, const char *path);
+int _ct_export_json(const ct_report_t *r, const char *path);
 int _ct_report_html(const ct_report_t *r, const ct_figures_t *figs, const char *path);
 /* One line about a directory: "[1] AMD EPYC, x86_64, ... — path: 432 repetitions (0 failed)". */
 void _ct_report_dir_line(const ct_report_t *r, size_t k, char *buf, size_t len);
