@@ -120,6 +120,9 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "__child") == 0)
 		return ct_child_main(argc - 1, argv + 1);
+	/* Tables go to stdout, progress and outcomes to stderr: line by line, so
+	 * that both into one file or pipe keep the order they were written in. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && is_help(argv[1]))
 		return cmd_help(1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "--version") == 0)

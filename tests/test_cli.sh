@@ -140,6 +140,19 @@ expect "filtered run" "2 BenchmarkBilbo/mode=heap/size=16B/alloc=glibc/place=com
 expect "filtered run" "2 BenchmarkBilbo/mode=stack/size=16B/alloc=glibc/place=compact-1"
 [ "$(grep -c '^Benchmark' "$work/f/results.txt" 2>/dev/null)" = 4 ] && pass=$((pass + 1)) ||
 	{ fail=$((fail + 1)); echo "FAIL [filtered run]: other lines: $got"; }
+
+# tables fit $COLUMNS (whole allocator groups per slice), and stdout and
+# stderr into one file keep their order: the tables, then "done in", then the
+# report line
+COLUMNS=70 "$contend" run -w bilbo -t 1,2,3 -a glibc -a glibc:arena_max=1 -n 2 --benchtime 1ms \
+	-o "$work/w" >"$work/w.log" 2>&1
+got=$(LC_ALL=C.UTF-8 awk '/^(census|±|\*|precision|latency|oversub|contend|report)/ { next }
+	length($0) > 70 { print "too wide: " $0 }' "$work/w.log")
+[ -z "$got" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL [COLUMNS=70]: $got"; }
+got=$(grep -c '^size    mode  *1 thr  *2 thr  *3 thr$' "$work/w.log")
+expect "one slice per allocator at 70 columns" "2"
+got=$(grep -n -e '^precision:' -e '^contend: done in' -e '^report: ' "$work/w.log" | cut -d: -f2 | tr '\n' ' ')
+expect "order in one file" "precision contend report "
 check "list extra" "list: unexpected argument 'x'" "$contend" list x
 
 # help exits 0 with text on stdout

@@ -1,28 +1,101 @@
 /* tables.c — the terminal summary of a study: per workload, sizes x modes
  * down, allocators x thread counts across; each cell the median per-thread
  * ns/op with the half-width of its 95% CI, and under each size the heap/stack
- * ratio ("~" when the two CIs overlap: not a significant difference). */
+ * ratio ("~" when the two CIs overlap: not a significant difference).
+ * A table wider than the terminal ($COLUMNS, else the terminal's own width;
+ * no limit when the output is not a terminal) is printed in slices of whole
+ * (allocator, thread count) columns, each slice with its own header. */
 #include "stats.h"
 #include "study.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #define CELL 13
+#define MARGIN 17 /* the size and mode columns */
+
+/* The columns of one pass: k0 <= k < k1 with k = allocator x nthreads + t. */
+typedef struct {
+	size_t k0, k1;
+} slice_t;
+
+/* The first and one-past-last column of allocator a within the slice. */
+static size_t first_col(const ct_study_t *s, const slice_t *sl, size_t a)
+{
+	size_t k = a * s->cfg->nthreads;
+	return k > sl->k0 ? k : sl->k0;
+}
+
+static size_t end_col(const ct_study_t *s, const slice_t *sl, size_t a)
+{
+	size_t k = (a + 1) * s->cfg->nthreads;
+	return k < sl->k1 ? k : sl->k1;
+}
 
 /* An allocator's column group is wide enough for its label; the extra
  * width goes to the group's first cell. */
-static int group_extra(const ct_study_t *s, size_t a)
+static int group_extra(const ct_study_t *s, const slice_t *sl, size_t a)
 {
-	int need = (int)strlen(s->cfg->allocs[a].label) + 1 - (int)(CELL * s->cfg->nthreads);
+	size_t n = end_col(s, sl, a) - first_col(s, sl, a);
+	int need = (int)strlen(s->cfg->allocs[a].label) + 1 - (int)(CELL * n);
 	return need > 0 ? need : 0;
 }
 
-static void pad(const ct_study_t *s, size_t a, size_t t, FILE *f)
+static void pad(const ct_study_t *s, const slice_t *sl, size_t k, FILE *f)
 {
-	if (t == 0)
-		fprintf(f, "%*s", group_extra(s, a), "");
+	size_t a = k / s->cfg->nthreads;
+	if (k == first_col(s, sl, a))
+		fprintf(f, "%*s", group_extra(s, sl, a), "");
+}
+
+/* Columns the terminal has: $COLUMNS, else the width of the terminal f
+ * writes to; 0 (no limit) for a file or a pipe. */
+static unsigned term_width(FILE *f)
+{
+	const char *env = getenv("COLUMNS");
+	char *end;
+	long c = env ? strtol(env, &end, 10) : 0;
+	if (env && *env && !*end && c > 0 && c < 100000)
+		return (unsigned)c;
+	struct winsize ws;
+	if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+static unsigned slice_width(const ct_study_t *s, const slice_t *sl)
+{
+	unsigned w = MARGIN;
+	for (size_t a = sl->k0 / s->cfg->nthreads; a < s->cfg->nallocs; a++) {
+		if (first_col(s, sl, a) >= sl->k1)
+			break;
+		w += (unsigned)(CELL * (end_col(s, sl, a) - first_col(s, sl, a)) +
+				group_extra(s, sl, a));
+	}
+	return w;
+}
+
+/* The widest slice from k0 that fits width (at least one column). */
+static slice_t next_slice(const ct_study_t *s, size_t k0, unsigned width)
+{
+	size_t ncols = s->cfg->nallocs * s->cfg->nthreads;
+	slice_t sl = {k0, k0 + 1};
+	while (width && sl.k1 < ncols) {
+		slice_t wider = {k0, sl.k1 + 1};
+		if (slice_width(s, &wider) > width)
+			break;
+		sl = wider;
+	}
+	if (!width)
+		sl.k1 = ncols;
+	/* end at an allocator's last column when one fits: a group stays whole */
+	size_t nt = s->cfg->nthreads, cut = sl.k1 / nt * nt;
+	if (sl.k1 < ncols && cut > k0)
+		sl.k1 = cut;
+	return sl;
 }
 
 static size_t find_point(const ct_study_t *s, const ct_workload_t *wl, int mode, uint64_t size,
@@ -91,47 +164,62 @@ static void print_ratio(const ct_study_t *s, size_t heap, size_t stack, size_t a
 	fprintf(f, "%*s ", CELL - 1, cell);
 }
 
-static void print_header(const ct_study_t *s, FILE *f)
+static void print_header(const ct_study_t *s, const slice_t *sl, FILE *f)
 {
 	const ct_config_t *cfg = s->cfg;
 	fprintf(f, "%-8s%-9s", "", "");
-	for (size_t a = 0; a < cfg->nallocs; a++)
-		fprintf(f, "%*s", (int)(CELL * cfg->nthreads) + group_extra(s, a),
-			cfg->allocs[a].label);
+	for (size_t a = sl->k0 / cfg->nthreads; a < cfg->nallocs && first_col(s, sl, a) < sl->k1; a++)
+		fprintf(f, "%*s", (int)(CELL * (end_col(s, sl, a) - first_col(s, sl, a))) +
+				      group_extra(s, sl, a), cfg->allocs[a].label);
 	fprintf(f, "\n%-8s%-9s", "size", "mode");
-	for (size_t a = 0; a < cfg->nallocs; a++)
-		for (size_t t = 0; t < cfg->nthreads; t++) {
-			pad(s, a, t, f);
-			char h[32];
-			snprintf(h, sizeof h, "%llu thr", (unsigned long long)cfg->threads[t]);
-			fprintf(f, "%*s", CELL, h);
-		}
+	for (size_t k = sl->k0; k < sl->k1; k++) {
+		pad(s, sl, k, f);
+		char h[32];
+		snprintf(h, sizeof h, "%llu thr", (unsigned long long)cfg->threads[k % cfg->nthreads]);
+		fprintf(f, "%*s", CELL, h);
+	}
 	fputc('\n', f);
 }
 
 /* GB/s per thread of the workload's first mode (a copy: smaug's stack copy,
  * bandwidth's memcpy), from the median ns/op. */
-static void print_gbps(const ct_study_t *s, const ct_workload_t *wl, uint64_t size, FILE *f)
+static void print_gbps(const ct_study_t *s, const slice_t *sl, const ct_workload_t *wl,
+		       uint64_t size, FILE *f)
 {
 	const ct_config_t *cfg = s->cfg;
 	fprintf(f, "%-8s%-9s", "", "GB/s");
-	for (size_t a = 0; a < cfg->nallocs; a++)
-		for (size_t t = 0; t < cfg->nthreads; t++) {
-			size_t pt = find_point(s, wl, 0, size, (unsigned)cfg->threads[t]);
-			ct_summary_t sm = {0};
-			unsigned failed;
-			pad(s, a, t, f);
-			if (pt != SIZE_MAX && s->st[a].usable)
-				ct_point_summary(s, pt, a, &sm, &failed);
-			if (sm.n && sm.median > 0)
-				fprintf(f, "%*.2f ", CELL - 1, (double)wl->bytes_moved(size) / sm.median);
-			else
-				fprintf(f, "%*s", CELL, "-");
-		}
+	for (size_t k = sl->k0; k < sl->k1; k++) {
+		size_t a = k / cfg->nthreads;
+		size_t pt = find_point(s, wl, 0, size, (unsigned)cfg->threads[k % cfg->nthreads]);
+		ct_summary_t sm = {0};
+		unsigned failed;
+		pad(s, sl, k, f);
+		if (pt != SIZE_MAX && s->st[a].usable)
+			ct_point_summary(s, pt, a, &sm, &failed);
+		if (sm.n && sm.median > 0)
+			fprintf(f, "%*.2f ", CELL - 1, (double)wl->bytes_moved(size) / sm.median);
+		else
+			fprintf(f, "%*s", CELL, "-");
+	}
 	fputc('\n', f);
 }
 
-static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, uint64_t size, FILE *f)
+static void print_ratios(const ct_study_t *s, const slice_t *sl, const ct_workload_t *wl,
+			 uint64_t size, FILE *f)
+{
+	int stack = ct_workload_mode(wl, "stack"), heap = ct_workload_mode(wl, "heap");
+	fprintf(f, "%-8s%-9s", "", "heap/stk");
+	for (size_t k = sl->k0; k < sl->k1; k++) {
+		unsigned th = (unsigned)s->cfg->threads[k % s->cfg->nthreads];
+		pad(s, sl, k, f);
+		print_ratio(s, find_point(s, wl, heap, size, th), find_point(s, wl, stack, size, th),
+			    k / s->cfg->nthreads, f);
+	}
+	fputc('\n', f);
+}
+
+static void print_size_block(const ct_study_t *s, const slice_t *sl, const ct_workload_t *wl,
+			     uint64_t size, FILE *f)
 {
 	const ct_config_t *cfg = s->cfg;
 	char sz[32];
@@ -145,26 +233,17 @@ static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, uint6
 		have_heap |= m == heap;
 		fprintf(f, "%-8s%-9s", first ? sz : "", wl->modes[m]);
 		first = false;
-		for (size_t a = 0; a < cfg->nallocs; a++)
-			for (size_t t = 0; t < cfg->nthreads; t++) {
-				pad(s, a, t, f);
-				print_cell(s, find_point(s, wl, m, size, (unsigned)cfg->threads[t]), a, f);
-			}
+		for (size_t k = sl->k0; k < sl->k1; k++) {
+			unsigned th = (unsigned)cfg->threads[k % cfg->nthreads];
+			pad(s, sl, k, f);
+			print_cell(s, find_point(s, wl, m, size, th), k / cfg->nthreads, f);
+		}
 		fputc('\n', f);
 	}
 	if (wl->bytes_moved)
-		print_gbps(s, wl, size, f);
-	if (!have_stack || !have_heap)
-		return;
-	fprintf(f, "%-8s%-9s", "", "heap/stk");
-	for (size_t a = 0; a < cfg->nallocs; a++)
-		for (size_t t = 0; t < cfg->nthreads; t++) {
-			unsigned th = (unsigned)cfg->threads[t];
-			pad(s, a, t, f);
-			print_ratio(s, find_point(s, wl, heap, size, th), find_point(s, wl, stack, size, th),
-				    a, f);
-		}
-	fputc('\n', f);
+		print_gbps(s, sl, wl, size, f);
+	if (have_stack && have_heap)
+		print_ratios(s, sl, wl, size, f);
 }
 
 /* One line on what the census measured, per mode: the range of allocs/op
@@ -229,9 +308,19 @@ static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f
 	else
 		fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u repetitions\n", wl->name,
 			s->cfg->count);
-	print_header(s, f);
-	for (size_t k = 0; k < n; k++)
-		print_size_block(s, wl, sizes[k], f);
+	unsigned width = term_width(f);
+	size_t ncols = s->cfg->nallocs * s->cfg->nthreads;
+	if (!ncols)
+		return;
+	for (slice_t sl = next_slice(s, 0, width);; sl = next_slice(s, sl.k1, width)) {
+		if (sl.k0 > 0)
+			fputc('\n', f);
+		print_header(s, &sl, f);
+		for (size_t k = 0; k < n; k++)
+			print_size_block(s, &sl, wl, sizes[k], f);
+		if (sl.k1 >= ncols)
+			break;
+	}
 	print_census(s, wl, f);
 }
 
@@ -349,8 +438,8 @@ void ct_out_tables(const ct_study_t *s, FILE *f)
 {
 	for (size_t w = 0; w < s->cfg->nwl; w++)
 		print_workload(s, s->cfg->wl[w], f);
-	fputs("\n±? fewer than 6 good repetitions (no CI)   ! some repetitions failed   "
-	      "* CI wider than the target   x~ heap/stack CIs overlap\n",
+	fputs("\n±? fewer than 6 good repetitions (no CI)   ! some repetitions failed\n"
+	      "*  CI wider than the target                x~ heap/stack CIs overlap\n",
 	      f);
 	if (s->oversubscribed)
 		fprintf(f, "oversubscribed: some thread counts exceed the %u cores\n",
