@@ -166,7 +166,8 @@ static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *re
 		fprintf(s->txt, "\t%.4g instructions/op", r->instr_per_op);
 	if (!isnan(r->cache_misses_per_op))
 		fprintf(s->txt, "\t%.4g cache-misses/op", r->cache_misses_per_op);
-	fprintf(s->txt, "\t%.0f peak-rss-KiB\n", r->peak_rss_kib);
+	/* in bytes, named so that benchstat scales it as binary (Ki, Mi) */
+	fprintf(s->txt, "\t%.0f peak-RSS-bytes\n", r->peak_rss_kib * 1024);
 }
 
 /* A figure, or an empty field when it was not measured (NaN). */
