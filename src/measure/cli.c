@@ -188,11 +188,14 @@ static void exclude_alloc(ct_config_t *cfg, const char *item)
 	if (cfg->nallocs == 0)
 		add_all_allocs(cfg);
 	ssize_t i = alloc_index(cfg, item + 3);
-	if (i < 0)
-		bad("--alloc", item, "names no allocator of the list so far");
-	memmove(&cfg->allocs[i], &cfg->allocs[i + 1],
-		(cfg->nallocs - (size_t)i - 1) * sizeof cfg->allocs[0]);
-	cfg->nallocs--;
+	if (i >= 0) {
+		size_t at = (size_t)i;
+		memmove(&cfg->allocs[at], &cfg->allocs[at + 1],
+			(cfg->nallocs - at - 1) * sizeof cfg->allocs[0]);
+		cfg->nallocs--;
+		return;
+	}
+	bad("--alloc", item, "names no allocator of the list so far");
 }
 
 static void add_alloc(ct_config_t *cfg, const char *item, const char *arg)

@@ -17,21 +17,22 @@
 #define CELL 13
 #define MARGIN 17 /* the size and mode columns */
 
-/* The columns of one pass: k0 <= k < k1 with k = allocator x nthreads + t. */
+/* The columns of one pass: k0 <= k < k1 with k = allocator x nt + t, where
+ * nt (>= 1) is the number of thread counts. */
 typedef struct {
-	size_t k0, k1;
+	size_t k0, k1, nt;
 } slice_t;
 
 /* The first and one-past-last column of allocator a within the slice. */
-static size_t first_col(const ct_study_t *s, const slice_t *sl, size_t a)
+static size_t first_col(const slice_t *sl, size_t a)
 {
-	size_t k = a * s->cfg->nthreads;
+	size_t k = a * sl->nt;
 	return k > sl->k0 ? k : sl->k0;
 }
 
-static size_t end_col(const ct_study_t *s, const slice_t *sl, size_t a)
+static size_t end_col(const slice_t *sl, size_t a)
 {
-	size_t k = (a + 1) * s->cfg->nthreads;
+	size_t k = (a + 1) * sl->nt;
 	return k < sl->k1 ? k : sl->k1;
 }
 
@@ -39,15 +40,15 @@ static size_t end_col(const ct_study_t *s, const slice_t *sl, size_t a)
  * width goes to the group's first cell. */
 static int group_extra(const ct_study_t *s, const slice_t *sl, size_t a)
 {
-	size_t n = end_col(s, sl, a) - first_col(s, sl, a);
+	size_t n = end_col(sl, a) - first_col(sl, a);
 	int need = (int)strlen(s->cfg->allocs[a].label) + 1 - (int)(CELL * n);
 	return need > 0 ? need : 0;
 }
 
 static void pad(const ct_study_t *s, const slice_t *sl, size_t k, FILE *f)
 {
-	size_t a = k / s->cfg->nthreads;
-	if (k == first_col(s, sl, a))
+	size_t a = k / sl->nt;
+	if (k == first_col(sl, a))
 		fprintf(f, "%*s", group_extra(s, sl, a), "");
 }
 
@@ -69,30 +70,28 @@ static unsigned term_width(FILE *f)
 static unsigned slice_width(const ct_study_t *s, const slice_t *sl)
 {
 	unsigned w = MARGIN;
-	for (size_t a = sl->k0 / s->cfg->nthreads; a < s->cfg->nallocs; a++) {
-		if (first_col(s, sl, a) >= sl->k1)
+	for (size_t a = sl->k0 / sl->nt; a < s->cfg->nallocs; a++) {
+		if (first_col(sl, a) >= sl->k1)
 			break;
-		w += (unsigned)(CELL * (end_col(s, sl, a) - first_col(s, sl, a)) +
+		w += (unsigned)(CELL * (end_col(sl, a) - first_col(sl, a)) +
 				group_extra(s, sl, a));
 	}
 	return w;
 }
 
-/* The widest slice from k0 that fits width (at least one column). */
+/* The widest slice from k0 that fits width (at least one column), ending
+ * at an allocator's last column when one fits: a group stays whole. */
 static slice_t next_slice(const ct_study_t *s, size_t k0, unsigned width)
 {
-	size_t ncols = s->cfg->nallocs * s->cfg->nthreads;
-	slice_t sl = {k0, k0 + 1};
-	while (width && sl.k1 < ncols) {
-		slice_t wider = {k0, sl.k1 + 1};
+	size_t nt = s->cfg->nthreads ? s->cfg->nthreads : 1, ncols = s->cfg->nallocs * nt;
+	slice_t sl = {k0, width ? k0 + 1 : ncols, nt};
+	while (sl.k1 < ncols) {
+		slice_t wider = {k0, sl.k1 + 1, nt};
 		if (slice_width(s, &wider) > width)
 			break;
 		sl = wider;
 	}
-	if (!width)
-		sl.k1 = ncols;
-	/* end at an allocator's last column when one fits: a group stays whole */
-	size_t nt = s->cfg->nthreads, cut = sl.k1 / nt * nt;
+	size_t cut = sl.k1 / nt * nt;
 	if (sl.k1 < ncols && cut > k0)
 		sl.k1 = cut;
 	return sl;
@@ -168,14 +167,14 @@ static void print_header(const ct_study_t *s, const slice_t *sl, FILE *f)
 {
 	const ct_config_t *cfg = s->cfg;
 	fprintf(f, "%-8s%-9s", "", "");
-	for (size_t a = sl->k0 / cfg->nthreads; a < cfg->nallocs && first_col(s, sl, a) < sl->k1; a++)
-		fprintf(f, "%*s", (int)(CELL * (end_col(s, sl, a) - first_col(s, sl, a))) +
+	for (size_t a = sl->k0 / sl->nt; a < cfg->nallocs && first_col(sl, a) < sl->k1; a++)
+		fprintf(f, "%*s", (int)(CELL * (end_col(sl, a) - first_col(sl, a))) +
 				      group_extra(s, sl, a), cfg->allocs[a].label);
 	fprintf(f, "\n%-8s%-9s", "size", "mode");
 	for (size_t k = sl->k0; k < sl->k1; k++) {
 		pad(s, sl, k, f);
 		char h[32];
-		snprintf(h, sizeof h, "%llu thr", (unsigned long long)cfg->threads[k % cfg->nthreads]);
+		snprintf(h, sizeof h, "%llu thr", (unsigned long long)cfg->threads[k % sl->nt]);
 		fprintf(f, "%*s", CELL, h);
 	}
 	fputc('\n', f);
@@ -189,8 +188,8 @@ static void print_gbps(const ct_study_t *s, const slice_t *sl, const ct_workload
 	const ct_config_t *cfg = s->cfg;
 	fprintf(f, "%-8s%-9s", "", "GB/s");
 	for (size_t k = sl->k0; k < sl->k1; k++) {
-		size_t a = k / cfg->nthreads;
-		size_t pt = find_point(s, wl, 0, size, (unsigned)cfg->threads[k % cfg->nthreads]);
+		size_t a = k / sl->nt;
+		size_t pt = find_point(s, wl, 0, size, (unsigned)cfg->threads[k % sl->nt]);
 		ct_summary_t sm = {0};
 		unsigned failed;
 		pad(s, sl, k, f);
@@ -210,10 +209,10 @@ static void print_ratios(const ct_study_t *s, const slice_t *sl, const ct_worklo
 	int stack = ct_workload_mode(wl, "stack"), heap = ct_workload_mode(wl, "heap");
 	fprintf(f, "%-8s%-9s", "", "heap/stk");
 	for (size_t k = sl->k0; k < sl->k1; k++) {
-		unsigned th = (unsigned)s->cfg->threads[k % s->cfg->nthreads];
+		unsigned th = (unsigned)s->cfg->threads[k % sl->nt];
 		pad(s, sl, k, f);
 		print_ratio(s, find_point(s, wl, heap, size, th), find_point(s, wl, stack, size, th),
-			    k / s->cfg->nthreads, f);
+			    k / sl->nt, f);
 	}
 	fputc('\n', f);
 }
@@ -234,9 +233,9 @@ static void print_size_block(const ct_study_t *s, const slice_t *sl, const ct_wo
 		fprintf(f, "%-8s%-9s", first ? sz : "", wl->modes[m]);
 		first = false;
 		for (size_t k = sl->k0; k < sl->k1; k++) {
-			unsigned th = (unsigned)cfg->threads[k % cfg->nthreads];
+			unsigned th = (unsigned)cfg->threads[k % sl->nt];
 			pad(s, sl, k, f);
-			print_cell(s, find_point(s, wl, m, size, th), k / cfg->nthreads, f);
+			print_cell(s, find_point(s, wl, m, size, th), k / sl->nt, f);
 		}
 		fputc('\n', f);
 	}
