@@ -20,7 +20,9 @@ exe=$prefix/bin/contend
 census=$(find "$prefix" -name libctcensus.so -path '*/contend/*')
 [ -n "$census" ] || no "no lib*/contend/libctcensus.so under the prefix"
 [ -r "$prefix/share/contend/plots/common.gp" ] || no "no share/contend/plots/common.gp"
-[ -r "$prefix/share/man/man1/contend.1" ] || no "no share/man/man1/contend.1"
+[ -r "$prefix/share/man/man1/contend.1.gz" ] || no "no share/man/man1/contend.1.gz"
+command -v man >/dev/null && { man -l "$prefix/share/man/man1/contend.1.gz" 2>/dev/null |
+	grep -q 'RUN OPTIONS' || no "man -l contend.1.gz shows no RUN OPTIONS"; }
 [ -r "$prefix/share/doc/contend/README.md" ] || no "no share/doc/contend/README.md"
 
 # the installed binary reports its own files under the prefix, not the build tree
