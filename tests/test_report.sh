@@ -38,6 +38,17 @@ for c in C1 C2 C3a C3b C4; do
 done
 for c in C2 C3a C3b C4 C5; do expect "$c beta fails" line "$c" beta 2 FAILS; done
 expect "C5 alpha holds" line C5 alpha 2 HOLDS
+for c in C1 C2 C3a C4; do expect "$c gamma equal" line "$c" gamma 1 EQUAL; done
+expect "C5 gamma inconclusive" line C5 gamma 2 INCONCLUSIVE
+expect "margin recorded" grep -q "^Margin of practical equivalence: 5% around each threshold" <<<"$out"
+expect "C4 gamma: sizes by outcome" grep -q "gamma *1 thr  EQUAL .*; equal at bilbo 16B, smaug 256KiB 1MiB; holds at smaug 1KiB 4KiB 64KiB (6 points, CIs at 99.2%: 95% together)" <<<"$out"
+expect "C1 gamma: equal in percent" grep -Eq "gamma *1 thr  EQUAL  *\+0\.0% \[-[0-9.]+%, \+[0-9.]+%\]$" <<<"$out"
+out0=$("$contend" report -q --no-figures --margin 0 -o "$work/m0" "$work/known" >/dev/null 2>&1; cat "$work/m0/report.txt")
+out=$out0 expect "margin 0: exactly at the threshold is undecided" line C1 gamma 1 INCONCLUSIVE
+expect "margin 0 recorded" grep -q "^Margin of practical equivalence: 0%" <<<"$out0"
+out20=$("$contend" report -q --no-figures --margin 20% -o "$work/m20" "$work/known" >/dev/null 2>&1; cat "$work/m20/report.txt")
+out=$out20 expect "margin 20%: 5% apart is equal" line C1 gamma 2 EQUAL
+expect "margin in html" grep -q "equivalence: <b>20%</b>" "$work/m20/report.html"
 expect "C2 beta names the numbers" grep -q "beta *1 thr  FAILS  *[0-9]*KiB 1.20x \[" <<<"$out"
 expect "contention table" grep -q "^bilbo *heap *16B *alpha *1.50 \[" <<<"$out"
 expect "mechanism: faults" grep -q "smaug heap, beta: page faults rise with size" <<<"$out"
@@ -110,6 +121,10 @@ check "report missing dir" "No such file or directory" "$contend" report "$work/
 check "report empty dir" "not a results directory (no results.csv)" "$contend" report "$work/empty"
 check "report bad option" "report: unknown option '--frob'" "$contend" report --frob "$work/known"
 check "report -o no value" "report: option '-o' needs a value" "$contend" report "$work/known" -o
+check "report --margin text" "--margin: bad value 'abc'" "$contend" report --margin abc "$work/known"
+check "report --margin too big" "--margin: bad value '60'" "$contend" report --margin 60 "$work/known"
+check "report --margin negative" "--margin: bad value '-1'" "$contend" report --margin -1 "$work/known"
+check "report --margin nan" "--margin: bad value 'nan'" "$contend" report -m nan "$work/known"
 check "compare one dir" "compare: NEW: missing" "$contend" compare "$work/known"
 check "compare no dir" "compare: OLD: missing" "$contend" compare
 check "compare extra" "compare: unexpected argument" "$contend" compare "$work/known" "$work/known" x

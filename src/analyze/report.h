@@ -20,9 +20,10 @@ typedef struct {
 			   * ./contend-report for several */
 	bool text;        /* print the text report on stdout (it is saved either way) */
 	bool figures;     /* draw the figures (needs gnuplot; skipped with a note otherwise) */
+	double margin;    /* practical equivalence around each threshold (0.05: 5%, verdict.h) */
 } ct_report_opts_t;
 
-/* Defaults: out NULL, text on, figures on. */
+/* Defaults: out NULL, text on, figures on, margin CT_MARGIN_DEFAULT. */
 void ct_report_opts_init(ct_report_opts_t *o);
 
 /* Report on dirs[0..ndirs). Returns 0; 2 on bad input (a directory that is

@@ -18,7 +18,8 @@ static const char css[] =
 	"table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;"
 	"padding:3px 7px;vertical-align:top}th{background:#f2f2f2}td.num{text-align:right;"
 	"font-variant-numeric:tabular-nums}.HOLDS{background:#d9f2d9}.FAILS{background:#f8d4d4}"
-	".INCONCLUSIVE{background:#fdf0c8}.NA{color:#999}small{color:#444}.seed{color:#555;"
+	".INCONCLUSIVE{background:#fdf0c8}.EQUAL{background:#dbe6f6}.NA{color:#999}"
+	"small{color:#444}.seed{color:#555;"
 	"font-style:italic;margin:.2em 0}.partial{background:#fdf0c8;border:1px solid #e0b000;"
 	"padding:.4em .8em}.grid{display:grid;gap:1em}.grid img{width:100%;height:auto;"
 	"border:1px solid #ddd}.legend{color:#444;font-size:.9em}code{background:#f4f4f4}"
@@ -190,13 +191,17 @@ static void verdicts(const ct_report_t *r, FILE *f)
 {
 	const char *names[64];
 	size_t na = alloc_names(r, names, 64);
-	fputs("<h2 id=\"verdicts\">Verdicts</h2>\n<p class=\"legend\">Each cell: the verdict, then "
-	      "the numbers that decided it — a ratio of medians with its 95% confidence interval "
-	      "(Hodges–Lehmann/Moses, distribution-free). A point <b>HOLDS</b> when the whole "
-	      "interval is on the claim's side of the threshold, <b>FAILS</b> when it is all on "
-	      "the other side, and is <b>INCONCLUSIVE</b> when it straddles the threshold. A claim "
-	      "over several sizes holds only where it holds at every size; the size shown is the "
-	      "weakest holding one, the clearest failure, or an undecided one.</p>\n", f);
+	fprintf(f, "<h2 id=\"verdicts\">Verdicts</h2>\n<p class=\"legend\">Margin of practical "
+		   "equivalence: <b>%g%%</b> around each threshold (<code>--margin</code>). Each cell: "
+		   "the verdict, then the numbers that decided it — a ratio of medians with its "
+		   "confidence interval (Hodges–Lehmann/Moses, distribution-free), in percent when "
+		   "near 1. A point <b>HOLDS</b> when the whole interval is beyond the threshold on "
+		   "the claim's side by more than the margin, <b>FAILS</b> when it is all beyond it "
+		   "on the other side, is <b class=\"EQUAL\">EQUAL</b> when it lies within the "
+		   "margin of the threshold (no practical difference), and is <b>INCONCLUSIVE</b> "
+		   "otherwise. Over k sizes each interval is at 1 − 5%%/k, so that all hold together "
+		   "at 95%%: a claim FAILS if a size fails, is EQUAL if one is equal, HOLDS if all "
+		   "hold; the cell names the sizes of each outcome.</p>\n", 100 * r->margin);
 	for (size_t c = 0; c < ct_nclaims; c++)
 		claim_table(r, &ct_claims[c], names, na, f);
 	for (size_t a = 0; a < na; a++)

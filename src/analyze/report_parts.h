@@ -18,6 +18,7 @@ typedef struct {
 	size_t ndirs;
 	ct_verdicts_t *v;          /* per directory */
 	ct_cset_t *c;              /* per directory */
+	double margin;             /* of practical equivalence, for every verdict */
 	char out[4096];            /* report directory */
 } ct_report_t;
 

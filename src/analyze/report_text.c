@@ -110,10 +110,16 @@ static void print_claim(const ct_report_t *r, size_t k, const ct_claim_t *c, FIL
 static void print_verdicts(const ct_report_t *r, size_t k, FILE *f)
 {
 	fprintf(f, "\n== Verdicts — [%zu] %s ==\n", k + 1, r->dirs[k].label);
-	fputs("Each ratio: median / median [95% CI]. A point HOLDS when the whole CI is on the\n"
-	      "claim's side of the threshold, FAILS when it is all on the other side, else\n"
-	      "INCONCLUSIVE. Over several sizes: HOLDS at every size, FAILS at any; the figures\n"
-	      "shown are the weakest holding size, the clearest failure, or an undecided one.\n", f);
+	fprintf(f, "Margin of practical equivalence: %g%% around each threshold (--margin).\n"
+		   "Each ratio: median / median [CI], in %% when near 1. A point HOLDS when the\n"
+		   "whole CI is beyond the threshold on the claim's side by more than the margin,\n"
+		   "FAILS when it is all beyond it on the other side, is EQUAL when it lies within\n"
+		   "the margin (no practical difference from the threshold), else INCONCLUSIVE.\n"
+		   "Over k sizes each CI is at 1 - 5%%/k, so all hold together at 95%%: a claim\n"
+		   "FAILS if a size fails, is EQUAL if one is equal, HOLDS if all hold. Shown: the\n"
+		   "clearest failure or equal size, the weakest holding one, or an undecided one,\n"
+		   "then which sizes had which outcome.\n",
+		100 * r->margin);
 	for (size_t c = 0; c < ct_nclaims; c++)
 		print_claim(r, k, &ct_claims[c], f);
 }
@@ -124,7 +130,7 @@ static char verdict_letter(const ct_verdicts_t *v, const ct_claim_t *c, unsigned
 			   unsigned th)
 {
 	const ct_vrow_t *row = ct_verdict_find(v, c, al, pl, th);
-	return !row ? '-' : row->v == CT_V_HOLDS ? 'H' : row->v == CT_V_FAILS ? 'F' : '?';
+	return !row ? '-' : "-HF?="[row->v];
 }
 
 /* The allocator names of every directory, first appearance first. */
@@ -167,7 +173,7 @@ static void print_side_by_side(const ct_report_t *r, FILE *f)
 {
 	const char *names[64];
 	size_t na = union_allocs(r, names, 64);
-	fputs("\n== Verdicts side by side (H holds, F fails, ? inconclusive, - not judged) ==\n", f);
+	fputs("\n== Verdicts side by side (H holds, F fails, = equal, ? inconclusive, - not judged) ==\n", f);
 	fprintf(f, "%-22s", "machine:");
 	for (size_t k = 0; k < r->ndirs; k++) {
 		unsigned th[64];
