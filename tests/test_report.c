@@ -128,7 +128,7 @@ static void judging(void)
 	const ct_claim_t within = {.test = CT_T_WITHIN, .lo = 2, .hi = 10};
 	const ct_claim_t outside = {.test = CT_T_OUTSIDE, .lo = 0.9, .hi = 1.1};
 #define R(l, h) (&(ct_ratio_t){.has_ci = true, .lo = (l), .hi = (h)})
-#define J(c, m, l, h, want) EXPECT_STR(ct_verdict_name(ct_claim_judge(&c, m, R(l, h))), #want)
+#define J(c, m, l, h, want) EXPECT_STR(ct_verdict_name(ct_claim_judge(&(c), m, R(l, h))), #want)
 	J(above, 0, 1.1, 1.3, HOLDS);
 	J(above, 0, 0.7, 0.9, FAILS);
 	J(above, 0, 0.9, 1.1, INCONCLUSIVE);

@@ -99,11 +99,11 @@ static unsigned how_often(ct_verdict_t want, double margin, double truth, size_t
 
 #define EXPECT_MOSTLY(want, margin, truth, k, n, sigma)                                          \
 	do {                                                                                     \
-		unsigned _h = how_often(want, margin, truth, k, n, sigma, 50, 1000 + k);          \
+		unsigned _h = how_often(want, margin, truth, k, n, sigma, 50, 1000 + (k));        \
 		t_checks++;                                                                      \
 		if (_h < 48)                                                                     \
 			T_FAIL_AT("truth %g, %d sizes, sigma %g, margin %g: %s in %u of 50 draws", \
-				  truth, (int)k, sigma, margin, ct_verdict_name(want), _h);      \
+				  truth, (int)(k), sigma, margin, ct_verdict_name(want), _h);    \
 	} while (0)
 
 static void each_outcome(void)
@@ -206,7 +206,8 @@ static void printing(void)
 	char b[128];
 #define F(c, m, v, l, h, want)                                                                   \
 	do {                                                                                     \
-		ct_fmt_ratio_ci(&c, m, &(ct_ratio_t){.ratio = v, .lo = l, .hi = h, .has_ci = true}, \
+		ct_fmt_ratio_ci(&(c), m,                                                         \
+				&(ct_ratio_t){.ratio = (v), .lo = (l), .hi = (h), .has_ci = true},  \
 				b, sizeof b);                                                    \
 		EXPECT_STR(b, want);                                                             \
 	} while (0)

@@ -109,7 +109,7 @@ static double clarity(const ct_claim_t *c, double m, const ct_claim_pt_t *p)
 {
 	double t[2], lo = log(p->r.lo), hi = log(p->r.hi), best = INFINITY;
 	for (size_t i = 0, n = thresholds(c, t); i < n; i++) {
-		double e[2] = {log(t[i] / (1 + m)), log(t[i] * (1 + m))};
+		const double e[2] = {log(t[i] / (1 + m)), log(t[i] * (1 + m))};
 		for (int j = 0; j < 2; j++)
 			best = fmin(best, e[j] < lo ? lo - e[j] : e[j] > hi ? e[j] - hi : 0);
 	}
