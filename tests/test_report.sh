@@ -42,6 +42,8 @@ for c in C1 C2 C3a C4; do expect "$c gamma equal" line "$c" gamma 1 EQUAL; done
 expect "C5 gamma inconclusive" line C5 gamma 2 INCONCLUSIVE
 expect "margin recorded" grep -q "^Margin of practical equivalence: 5% around each threshold" <<<"$out"
 expect "C4 gamma: sizes by outcome" grep -q "gamma *1 thr  EQUAL .*; equal at bilbo 16B, smaug 256KiB 1MiB; holds at smaug 1KiB 4KiB 64KiB (6 points, CIs at 99.2%: 95% together)" <<<"$out"
+expect "C4 beta: sizes by outcome" grep -q "beta *1 thr  FAILS  *smaug 1MiB 0.800x \[.*\]; fails at smaug 256KiB 1MiB; holds at bilbo 16B, smaug 1KiB 4KiB 64KiB (6 points, CIs at 99.2%: 95% together)" <<<"$out"
+expect "C2 alpha: holds at each size" grep -q "alpha *1 thr  HOLDS  *1KiB 3.00x \[.*\]; holds at each of 3 sizes (the weakest shown; each CI at 95%)" <<<"$out"
 expect "C1 gamma: equal in percent" grep -Eq "gamma *1 thr  EQUAL  *\+0\.0% \[-[0-9.]+%, \+[0-9.]+%\]$" <<<"$out"
 out0=$("$contend" report -q --no-figures --margin 0 -o "$work/m0" "$work/known" >/dev/null 2>&1; cat "$work/m0/report.txt")
 out=$out0 expect "margin 0: exactly at the threshold is undecided" line C1 gamma 1 INCONCLUSIVE

@@ -199,9 +199,10 @@ static void verdicts(const ct_report_t *r, FILE *f)
 		   "the claim's side by more than the margin, <b>FAILS</b> when it is all beyond it "
 		   "on the other side, is <b class=\"EQUAL\">EQUAL</b> when it lies within the "
 		   "margin of the threshold (no practical difference), and is <b>INCONCLUSIVE</b> "
-		   "otherwise. Over k sizes each interval is at 1 − 5%%/k, so that all hold together "
-		   "at 95%%: a claim FAILS if a size fails, is EQUAL if one is equal, HOLDS if all "
-		   "hold; the cell names the sizes of each outcome.</p>\n", 100 * r->margin);
+		   "otherwise. Over k sizes a claim FAILS if a size fails and is EQUAL if one is "
+		   "equal, each interval at 1 − 5%%/k so that all k hold together at 95%%; it HOLDS "
+		   "if every size holds on its own 95%% interval. The cell names the sizes of each "
+		   "outcome.</p>\n", 100 * r->margin);
 	for (size_t c = 0; c < ct_nclaims; c++)
 		claim_table(r, &ct_claims[c], names, na, f);
 	for (size_t a = 0; a < na; a++)

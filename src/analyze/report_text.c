@@ -115,10 +115,10 @@ static void print_verdicts(const ct_report_t *r, size_t k, FILE *f)
 		   "whole CI is beyond the threshold on the claim's side by more than the margin,\n"
 		   "FAILS when it is all beyond it on the other side, is EQUAL when it lies within\n"
 		   "the margin (no practical difference from the threshold), else INCONCLUSIVE.\n"
-		   "Over k sizes each CI is at 1 - 5%%/k, so all hold together at 95%%: a claim\n"
-		   "FAILS if a size fails, is EQUAL if one is equal, HOLDS if all hold. Shown: the\n"
-		   "clearest failure or equal size, the weakest holding one, or an undecided one,\n"
-		   "then which sizes had which outcome.\n",
+		   "Over k sizes a claim FAILS if a size fails and is EQUAL if one is equal, each\n"
+		   "CI at 1 - 5%%/k so that all k hold together at 95%%; it HOLDS if every size\n"
+		   "holds on its own 95%% CI. Shown: the clearest failure or equal size, the\n"
+		   "weakest holding one, or an undecided one, then the sizes of each outcome.\n",
 		100 * r->margin);
 	for (size_t c = 0; c < ct_nclaims; c++)
 		print_claim(r, k, &ct_claims[c], f);

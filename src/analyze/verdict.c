@@ -167,29 +167,56 @@ static bool in_scope(const ct_claim_t *c, const ids_t *ids, const ct_group_t *g)
 
 /* ---------------------------------------------------------------- rows */
 
-/* The row's outcome from its points' (see verdict.h), and the point to show. */
-static void aggregate(ct_vrow_t *row)
+/* The row's outcome from its points' (see verdict.h). */
+static ct_verdict_t row_outcome(const ct_vrow_t *row)
 {
-	const size_t *nv = row->nv;
-	row->v = nv[CT_V_FAILS] ? CT_V_FAILS : nv[CT_V_EQUAL] ? CT_V_EQUAL
-		 : nv[CT_V_HOLDS] == row->npts ? CT_V_HOLDS : CT_V_INCONCLUSIVE;
+	if (row->nv[CT_V_FAILS])
+		return CT_V_FAILS;
+	if (row->nv[CT_V_EQUAL])
+		return CT_V_EQUAL;
+	for (size_t i = 0; i < row->npts; i++)
+		if (row->pts[i].v_each != CT_V_HOLDS)
+			return CT_V_INCONCLUSIVE;
+	return CT_V_HOLDS;
+}
+
+/* The point to show: the clearest failure or equal point, the weakest
+ * holding one (on its own 95% CI), or the first undecided one. */
+static void pick_decisive(ct_vrow_t *row)
+{
 	row->decisive = -1;
 	double best = 0;
+	bool holds = row->v == CT_V_HOLDS;
 	for (size_t i = 0; i < row->npts; i++) {
-		const ct_claim_pt_t *p = &row->pts[i];
-		if (p->v != row->v)
+		ct_claim_pt_t p = row->pts[i];
+		if (holds)
+			p.r = p.r_each, p.v = p.v_each;
+		if (p.v != row->v)
 			continue;
 		if (row->v == CT_V_INCONCLUSIVE) {
 			row->decisive = (int)i;
 			return;
 		}
-		double k = clarity(row->claim, row->margin, p);
-		bool better = row->v == CT_V_HOLDS ? k < best : k > best; /* weakest hold */
-		if (row->decisive < 0 || better) {
+		double k = clarity(row->claim, row->margin, &p);
+		if (row->decisive < 0 || (holds ? k < best : k > best)) {
 			row->decisive = (int)i;
 			best = k;
 		}
 	}
+}
+
+static int judge_point(const ct_vrow_t *row, const ct_samples_t *s, ct_claim_pt_t *p)
+{
+	if (point_ratio(row->claim, s, row->conf, &p->r))
+		return -1;
+	p->v = ct_claim_judge(row->claim, row->margin, &p->r);
+	if (row->npts == 1) {
+		p->r_each = p->r;
+	} else if (point_ratio(row->claim, s, CT_FAMILY_CONF, &p->r_each)) {
+		return -1;
+	}
+	p->v_each = ct_claim_judge(row->claim, row->margin, &p->r_each);
+	return 0;
 }
 
 int ct_vrow_judge(ct_vrow_t *row, double margin, const ct_samples_t *s, size_t k)
@@ -199,14 +226,12 @@ int ct_vrow_judge(ct_vrow_t *row, double margin, const ct_samples_t *s, size_t k
 	row->conf = 1 - (1 - CT_FAMILY_CONF) / (double)(k ? k : 1);
 	memset(row->nv, 0, sizeof row->nv);
 	for (size_t i = 0; i < k; i++) {
-		ct_claim_pt_t *p = &row->pts[i];
-		if (point_ratio(row->claim, &s[i], row->conf, &p->r))
+		if (judge_point(row, &s[i], &row->pts[i]))
 			return -1;
-		p->v = ct_claim_judge(row->claim, margin, &p->r);
-		row->nv[p->v]++;
+		row->nv[row->pts[i].v]++;
 	}
-	if (k)
-		aggregate(row);
+	row->v = k ? row_outcome(row) : CT_V_NA;
+	pick_decisive(row);
 	return 0;
 }
 
@@ -423,17 +448,17 @@ static void where(const ct_rdir_t *d, const ct_vrow_t *row, const ct_claim_pt_t 
 	}
 }
 
-static void fmt_point(const ct_rdir_t *d, const ct_vrow_t *row, const ct_claim_pt_t *p, char *buf,
-		      size_t len)
+/* The point with its CI r at level conf. */
+static void fmt_point(const ct_rdir_t *d, const ct_vrow_t *row, const ct_claim_pt_t *p,
+		      const ct_ratio_t *r, double conf, char *buf, size_t len)
 {
-	char w[96], r[128];
+	char w[96], x[128];
 	where(d, row, p, w, sizeof w);
-	ct_fmt_ratio_ci(row->claim, row->margin, &p->r, r, sizeof r);
-	if (p->r.has_ci)
-		snprintf(buf, len, "%s%s", w, r);
+	ct_fmt_ratio_ci(row->claim, row->margin, r, x, sizeof x);
+	if (r->has_ci)
+		snprintf(buf, len, "%s%s", w, x);
 	else
-		snprintf(buf, len, "%s%s, too few repetitions for a %.3g%% CI", w, r,
-			 100 * row->conf);
+		snprintf(buf, len, "%s%s, too few repetitions for a %.3g%% CI", w, x, 100 * conf);
 }
 
 /* "; fails at smaug 4KiB 8KiB": the points of row with outcome v, if any. */
@@ -466,17 +491,27 @@ void ct_vrow_why(const ct_rdir_t *d, const ct_vrow_t *r, char *buf, size_t len)
 		const char *label;
 	} order[] = {{CT_V_FAILS, "; fails at "}, {CT_V_EQUAL, "; equal at "},
 		     {CT_V_HOLDS, "; holds at "}, {CT_V_INCONCLUSIVE, "; undecided at "}};
+	const char *what = r->claim->workload ? "sizes" : "points";
+	bool each = r->v == CT_V_HOLDS; /* judged on the points' own 95% CIs */
 	char pt[256] = "";
-	if (r->decisive >= 0)
-		fmt_point(d, r, &r->pts[r->decisive], pt, sizeof pt);
+	if (r->decisive >= 0) {
+		const ct_claim_pt_t *p = &r->pts[r->decisive];
+		fmt_point(d, r, p, each ? &p->r_each : &p->r, each ? CT_FAMILY_CONF : r->conf, pt,
+			  sizeof pt);
+	}
 	size_t n = (size_t)snprintf(buf, len, "%s", pt);
 	if (r->npts <= 1 || n >= len)
 		return;
+	if (each) {
+		snprintf(buf + n, len - n, "; holds at each of %zu %s (the weakest shown; each "
+			 "CI at %.3g%%)", r->npts, what, 100 * CT_FAMILY_CONF);
+		return;
+	}
 	for (size_t i = 0; i < sizeof order / sizeof order[0] && n < len; i++)
 		n += list_points(d, r, order[i].v, order[i].label, buf + n, len - n);
 	if (n < len)
-		snprintf(buf + n, len - n, " (%zu %s, CIs at %.3g%%: 95%% together)", r->npts,
-			 r->claim->workload ? "sizes" : "points", 100 * r->conf);
+		snprintf(buf + n, len - n, " (%zu %s, CIs at %.3g%%: 95%% together)", r->npts, what,
+			 100 * r->conf);
 }
 
 /* ---------------------------------------------------------------- contention */

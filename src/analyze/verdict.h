@@ -16,12 +16,16 @@
  *                (no practical difference from it);
  *   INCONCLUSIVE otherwise (the CI crosses a margin's edge), or when there
  *                are too few repetitions for a CI at the level asked.
- * A claim over k sizes (or points) controls its error over all of them:
- * each point's CI is taken at 1 - 5%/k (Bonferroni), so the k intervals
- * cover together with at least 95% and every point's outcome may be read
- * at once. The row FAILS when a point fails, else is EQUAL when a point is
- * EQUAL (the claim does not hold in practice there), HOLDS when every point
- * holds, and is INCONCLUSIVE otherwise.
+ * A claim over k sizes (or points) controls its error over all of them.
+ * "Fails (or is equal) at some size" is a statement about any of k: each
+ * point's CI is taken at 1 - 5%/k (Bonferroni), so the k intervals cover
+ * together with at least 95% and every point's outcome may be read at once.
+ * "Holds at every size" is a statement about all of k, which is wrong only
+ * if it is wrong at some size j, and then only if j's own 95% CI misses:
+ * it needs each point's 95% CI to hold, no more (the intersection-union
+ * test). The row FAILS when a point fails at 1 - 5%/k, else is EQUAL when
+ * a point is EQUAL there (the claim does not hold in practice), HOLDS when
+ * every point holds at 95%, and is INCONCLUSIVE otherwise.
  *
  * The claims live in one table, ct_claims[] in verdict.c (README: "Claims"). */
 #ifndef CT_VERDICT_H
@@ -74,8 +78,11 @@ extern const size_t ct_nclaims;
 typedef struct {
 	unsigned workload, size;     /* string ids */
 	uint64_t size_bytes;
-	ct_ratio_t r;
-	ct_verdict_t v;
+	ct_ratio_t r;                /* CI at the row's simultaneous level (row->conf) */
+	ct_verdict_t v;              /* judged on r */
+	ct_ratio_t r_each;           /* CI at CT_FAMILY_CONF alone: the test of "holds at
+				      * every size" (the same as r for one point) */
+	ct_verdict_t v_each;         /* judged on r_each */
 } ct_claim_pt_t;
 
 /* One claim, allocator (with placement) and thread count. */
@@ -83,10 +90,10 @@ typedef struct {
 	const ct_claim_t *claim;
 	unsigned alloc, place, threads;
 	ct_verdict_t v;
-	size_t nv[CT_V_N];           /* points per verdict */
+	size_t nv[CT_V_N];           /* points per verdict at the simultaneous level */
 	ct_claim_pt_t *pts;          /* npts, ascending workload and size */
 	size_t npts;
-	double conf;                 /* level of each point's CI: 1 - 5%/npts */
+	double conf;                 /* simultaneous level of each point's CI: 1 - 5%/npts */
 	double margin;               /* the margin judged with */
 	int decisive;                /* the point that decided (HOLDS: weakest, FAILS:
 				      * clearest failure, EQUAL: clearest equal,
@@ -120,10 +127,11 @@ typedef struct {
 	size_t nnum, nden;
 } ct_samples_t;
 
-/* Judges row->claim on k points s[0..k) with simultaneous CIs (each at
- * 1 - (1 - CT_FAMILY_CONF)/k): fills row->pts[0..k) (storage of the
- * caller, workload and size fields left as they are), npts, nv, v, conf,
- * margin and decisive. Returns 0, or -1 when out of memory. */
+/* Judges row->claim on k points s[0..k), each with a CI at the
+ * simultaneous level 1 - (1 - CT_FAMILY_CONF)/k and one at CT_FAMILY_CONF
+ * (see above): fills row->pts[0..k) (storage of the caller, workload and
+ * size fields left as they are), npts, nv, v, conf, margin and decisive.
+ * Returns 0, or -1 when out of memory. */
 int ct_vrow_judge(ct_vrow_t *row, double margin, const ct_samples_t *s, size_t k);
 
 /* "64KiB 1.17x [1.05, 1.30]; fails at 64KiB 32KiB; equal at 1KiB; ...": the
