@@ -152,6 +152,17 @@ static void mixed_rows(void)
 	fill(t, 13, 1.30);
 	EXPECT_STR(ct_verdict_name(judge(&d, &above, 0.05, t, 13, 10, 0.01, &rng)), "HOLDS");
 	EXPECT_EQ_U(d.row.nv[CT_V_HOLDS], 13);
+
+	/* an undecided row shows a point that keeps it from holding */
+	fill(t, 4, 1.10);
+	unsigned undecided = 0;
+	for (int i = 0; i < 200; i++) {
+		if (judge(&d, &above, 0.05, t, 4, 10, 0.05, &rng) != CT_V_INCONCLUSIVE)
+			continue;
+		undecided++;
+		EXPECT(d.row.decisive >= 0 && d.pts[d.row.decisive].v_each != CT_V_HOLDS);
+	}
+	EXPECT(undecided > 20);
 }
 
 /* ---------------------------------------------------------------- error rates */

@@ -181,7 +181,8 @@ static ct_verdict_t row_outcome(const ct_vrow_t *row)
 }
 
 /* The point to show: the clearest failure or equal point, the weakest
- * holding one (on its own 95% CI), or the first undecided one. */
+ * holding one (on its own 95% CI), or the first that keeps the row from
+ * holding (undecided on both its CIs). */
 static void pick_decisive(ct_vrow_t *row)
 {
 	row->decisive = -1;
@@ -194,6 +195,8 @@ static void pick_decisive(ct_vrow_t *row)
 		if (p.v != row->v)
 			continue;
 		if (row->v == CT_V_INCONCLUSIVE) {
+			if (p.v_each == CT_V_HOLDS)
+				continue;
 			row->decisive = (int)i;
 			return;
 		}
