@@ -3,7 +3,7 @@
  * values, the ratio interval, the verdict rules, the tolerant readers of
  * results.csv and machine.json, and the verdict table of a synthetic study
  * built so that every claim HOLDS for one allocator, FAILS for another and
- * is INCONCLUSIVE for a third.
+ * is EQUAL (1 thread) or INCONCLUSIVE (2 threads) for a third.
  *
  *   test_report                 the unit checks
  *   test_report gen DIR KIND    write a synthetic results directory for
