@@ -283,8 +283,10 @@ static int gen(const char *dir, const char *kind)
 		gen_known(&g, strcmp(kind, "shifted") == 0 ? 0.25 : 0);
 	if (g.latency)
 		gen_bandwidth(&g);
-	if (partial) /* a failed repetition, then a line cut short by the interruption */
+	if (partial) /* a failed and a rejected (not concurrent) repetition, then a line cut
+		      * short by the interruption */
 		fputs("10,smaug,heap,1MiB,1048576,alpha,2,compact,failed,0,0,0,0,0,7\n"
+		      "12,smaug,heap,1MiB,1048576,alpha,2,compact,rejected,1e9,1,0,0,0,7\n"
 		      "11,smaug,heap,1MiB,1048576,al", g.csv);
 	fclose(g.csv);
 	snprintf(p, sizeof p, "%s/results.txt", dir);
@@ -314,12 +316,16 @@ static void readers(const char *tmp)
 	EXPECT_STR(d.label, "Synthetic CPU, x86_64, 2026-01-02 03:04");
 	EXPECT_EQ_U(d.nbad, 1);       /* the cut line */
 	EXPECT_EQ_U(d.nfailed, 1);
-	EXPECT_EQ_U(d.nrows, 2 * (6 + 30) * 9 + 1);
+	EXPECT_EQ_U(d.nrejected, 1);
+	EXPECT_EQ_U(d.nrows, 2 * (6 + 30) * 9 + 2);
 	EXPECT(d.has_col[CT_M_VCSW] && !d.has_col[CT_M_P50] && !d.has_col[CT_M_BYTES]);
 	const ct_group_t *g = ct_rdir_find(&d, (unsigned)ct_rdir_id(&d, "smaug"),
 					   (unsigned)ct_rdir_id(&d, "heap"), 1024 * KiB,
 					   (unsigned)ct_rdir_id(&d, "alpha"), (unsigned)ct_rdir_id(&d, "compact"), 2);
-	EXPECT(g && g->nok == 9 && g->nfailed == 1);
+	EXPECT(g && g->nok == 9 && g->nfailed == 1 && g->nrejected == 1);
+	/* the rejected row's 1e9 ns/op is in no figure */
+	for (size_t i = 0; g && i < g->nok; i++)
+		EXPECT(g->v[CT_M_NS][i] < 1e9);
 	EXPECT(g && isnan(g->v[CT_M_BYTES][0]));
 	ct_rdir_free(&d);
 

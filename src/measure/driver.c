@@ -10,6 +10,7 @@
  * is restarted for the next one. */
 #include "proto.h"
 #include "study.h"
+#include "window.h"
 
 #include <errno.h>
 #include <math.h>
@@ -355,16 +356,39 @@ static void open_alloc(ct_study_t *s, size_t a, child_t *c)
 	ct_proto_get(hello, "tunables", st->tunables, sizeof st->tunables);
 }
 
-static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned rep)
+static void one_run(ct_study_t *s, child_t *kids, size_t pt, size_t a, ct_record_t *rec)
 {
 	char why[512], hello[8192];
-	ct_record_t *rec = ct_rec(s, pt, a, rep);
 	if (kids[a].pid <= 0 &&
 	    child_start(s, a, false, &kids[a], hello, sizeof hello, why, sizeof why)) {
+		memset(rec, 0, sizeof *rec);
 		rec->done = true;
 		snprintf(rec->r.err, sizeof rec->r.err, "restart failed: %.170s", why);
 	} else
 		child_point(s, &kids[a], pt, a, false, rec);
+}
+
+/* A run whose threads did not run together (or were off their CPUs) is
+ * not a measurement of this point: it is run again, up to CT_WINDOW_TRIES
+ * times, and the last one is kept, marked rejected, when none was. */
+static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned rep)
+{
+	ct_record_t *rec = ct_rec(s, pt, a, rep);
+	for (unsigned k = 1; k <= CT_WINDOW_TRIES && !g_stop; k++) {
+		one_run(s, kids, pt, a, rec);
+		rec->attempts = k;
+		char why[160];
+		if (!rec->done || !rec->ok ||
+		    ct_window_ok(rec->r.overlap, rec->r.cpu_share_min, s->pts[pt].threads,
+				 s->machine.cores, why, sizeof why))
+			break;
+		if (k == CT_WINDOW_TRIES) {
+			rec->rejected = true;
+			s->rejected++;
+			snprintf(rec->r.err, sizeof rec->r.err, "not concurrent after %u runs: %s", k, why);
+		} else
+			s->redone++;
+	}
 	if (!rec->done)
 		return; /* interrupted */
 	if (rec->ok && s->cfg->place != CT_PLACE_NONE && rec->r.pinned_ok < s->pts[pt].threads &&
@@ -372,7 +396,7 @@ static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned 
 		ct_note("warning: a worker was found off its assigned PU (%u of %u on theirs): pinning "
 		     "not honored here? (recorded in results.csv: threads_pinned)",
 		     rec->r.pinned_ok, s->pts[pt].threads);
-	if (rec->ok && !s->pts[pt].hint[a])
+	if (rec->ok && !rec->rejected && !s->pts[pt].hint[a])
 		s->pts[pt].hint[a] = rec->r.iters;
 	s->failed += !rec->ok;
 	ct_out_record(s, pt, a, rep);
@@ -568,9 +592,9 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 		     "incomplete)",
 		     strsignal(g_stop), secs, cfg->out);
 	else
-		ct_note("done in %.1fs: %u failed repetitions, %u added to narrow CIs, %u points still "
-		     "unstable%s; results in %s",
-		     secs, s.failed, s.extra, s.unstable,
+		ct_note("done in %.1fs: %u failed repetitions, %u rejected as not concurrent (%u runs "
+			"redone), %u added to narrow CIs, %u points still unstable%s; results in %s",
+		     secs, s.failed, s.rejected, s.redone, s.extra, s.unstable,
 		     alloc_failed ? ", some allocators could not be measured" : "", cfg->out);
 	ct_topo_close((ct_topo_t *)s.topo);
 	free(s.pts);

@@ -35,7 +35,7 @@ void ct_point_summary(const ct_study_t *s, size_t pt, size_t a, ct_summary_t *ou
 	*failed = 0;
 	for (unsigned r = 0; r < s->cfg->max_count; r++) {
 		const ct_record_t *rec = ct_rec(s, pt, a, r);
-		if (rec->ok && n < 1024)
+		if (rec->ok && !rec->rejected && n < 1024)
 			v[n++] = rec->r.ns_per_op;
 		*failed += rec->done && !rec->ok;
 	}

@@ -56,10 +56,14 @@ static void print_cell(const ct_study_t *s, size_t pt, size_t a, FILE *f)
 		return;
 	}
 	ct_point_summary(s, pt, a, &sm, &failed);
+	unsigned rejected = 0;
+	for (unsigned r = 0; r < s->cfg->max_count; r++)
+		rejected += ct_rec(s, pt, a, r)->rejected;
 	if (sm.n == 0) {
-		fprintf(f, "%*s", CELL, failed ? "FAILED" : "-");
+		fprintf(f, "%*s", CELL, failed ? "FAILED" : rejected ? "REJECTED" : "-");
 		return;
 	}
+	failed += rejected; /* "!": some repetitions are not in the median */
 	fmt_ns(sm.median, ns, sizeof ns);
 	double ci = ct_ci_pct(&sm);
 	if (ci < 0)
@@ -286,7 +290,7 @@ static double lat_median(const ct_study_t *s, size_t pt, size_t a)
 	size_t n = 0;
 	for (unsigned r = 0; r < s->cfg->max_count && n < 1024; r++) {
 		const ct_record_t *rec = ct_rec(s, pt, a, r);
-		if (rec->ok && rec->r.lat_samples)
+		if (rec->ok && !rec->rejected && rec->r.lat_samples)
 			v[n++] = rec->r.lat_mean_ns;
 	}
 	if (!n)
@@ -323,6 +327,38 @@ static void print_latency_check(const ct_study_t *s, FILE *f)
 	free(dev);
 }
 
+static int cmp_d(const void *a, const void *b);
+
+/* How many kept repetitions were concurrent at once, how many took more
+ * runs, how many were rejected; the overlap and on-CPU share over the kept
+ * multi-thread ones (median and lowest). */
+static void print_concurrency(const ct_study_t *s, FILE *f)
+{
+	size_t cap = s->npts * s->cfg->nallocs * s->cfg->max_count, n = 0, kept = 0;
+	double *ov = malloc((cap ? cap : 1) * sizeof *ov), share = 1e300;
+	for (size_t i = 0; ov && i < cap; i++) {
+		const ct_record_t *rec = &s->recs[i];
+		if (!rec->done || !rec->ok || rec->rejected)
+			continue;
+		kept++;
+		share = rec->r.cpu_share_min < share ? rec->r.cpu_share_min : share;
+		if (s->pts[i / (s->cfg->nallocs * s->cfg->max_count)].threads > 1)
+			ov[n++] = rec->r.overlap;
+	}
+	if (kept) {
+		fprintf(f, "concurrency: %zu repetitions kept (%u runs redone, %u rejected: threads "
+			   "not together or off CPU); lowest on-CPU share %.2f",
+			kept, s->redone, s->rejected, share);
+		if (n) {
+			qsort(ov, n, sizeof *ov, cmp_d);
+			fprintf(f, "; overlap of %zu multi-thread ones: median %.3f, lowest %.3f", n,
+				ov[n / 2], ov[0]);
+		}
+		fputc('\n', f);
+	}
+	free(ov);
+}
+
 static void print_failures(const ct_study_t *s, FILE *f)
 {
 	unsigned shown = 0;
@@ -330,10 +366,10 @@ static void print_failures(const ct_study_t *s, FILE *f)
 		for (size_t a = 0; a < s->cfg->nallocs; a++)
 			for (unsigned r = 0; r < s->cfg->max_count; r++) {
 				const ct_record_t *rec = ct_rec(s, pt, a, r);
-				if (!rec->done || rec->ok)
+				if (!rec->done || (rec->ok && !rec->rejected))
 					continue;
 				if (shown++ == 0)
-					fputs("failed repetitions:\n", f);
+					fputs("failed or rejected repetitions:\n", f);
 				if (shown > 20)
 					continue;
 				char name[512];
@@ -360,5 +396,6 @@ void ct_out_tables(const ct_study_t *s, FILE *f)
 			fprintf(f, "%s: not measured: %s\n", s->cfg->allocs[a].label, s->st[a].why);
 	print_precision(s, f);
 	print_latency_check(s, f);
+	print_concurrency(s, f);
 	print_failures(s, f);
 }
