@@ -1,6 +1,7 @@
 /* driver.c — the parent of a study: plans the points, starts one child per
  * allocator with LD_PRELOAD in that child's environment only, sends it the
- * points, interleaves repetitions across allocators (A B C A B C), and
+ * points in rounds over the whole study, shuffled per round (schedule.h),
+ * redoes repetitions whose threads did not run together (window.h), and
  * records every answer — or the reason there was none — as it arrives.
  *
  * Two passes per allocator: a census pass in a child that also preloads the
@@ -9,6 +10,7 @@
  * crashes, hangs or is killed costs only the repetition it was running: it
  * is restarted for the next one. */
 #include "proto.h"
+#include "schedule.h"
 #include "study.h"
 #include "window.h"
 
@@ -404,10 +406,31 @@ static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned 
 
 /* Extra repetitions, all points together, are at most half the planned
  * ones: a noisy machine may not stretch a study without bound. */
-static bool extra_budget_left(const ct_study_t *s)
+static size_t extra_budget_left(const ct_study_t *s)
 {
-	size_t planned = s->npts * s->cfg->nallocs * s->cfg->count;
-	return s->extra < planned / 2;
+	size_t budget = s->planned / 2;
+	return s->extra < budget ? budget - s->extra : 0;
+}
+
+/* Repetitions of (pt, a) that ran (failed, rejected or kept). */
+static unsigned reps_done(const ct_study_t *s, size_t pt, size_t a)
+{
+	unsigned n = 0;
+	for (unsigned r = 0; r < s->cfg->max_count; r++)
+		n += ct_rec(s, pt, a, r)->done;
+	return n;
+}
+
+/* How far this point's CI misses the target: half-width / target (> 1:
+ * too wide); NaN when it has no CI, no target, or no room for more. */
+static double ci_miss(const ct_study_t *s, size_t pt, size_t a)
+{
+	ct_summary_t sm;
+	unsigned failed;
+	if (!s->st[a].usable || s->cfg->ci_target_pct <= 0 || reps_done(s, pt, a) >= s->cfg->max_count)
+		return NAN;
+	ct_point_summary(s, pt, a, &sm, &failed);
+	return sm.has_ci ? ct_ci_pct(&sm) / s->cfg->ci_target_pct : NAN;
 }
 
 /* Is this point's CI wider than the target? */
@@ -421,7 +444,9 @@ static bool too_wide(const ct_study_t *s, size_t pt, size_t a)
 	return sm.has_ci && ct_ci_pct(&sm) > s->cfg->ci_target_pct;
 }
 
-/* "[ 34%] smaug heap 4KiB 2 thr  ETA 0:23" on stderr, only on a terminal. */
+/* "[ 34%] smaug heap 4KiB 2 thr  ETA 0:23" on stderr, only on a terminal.
+ * The total is the base rounds plus the extra repetitions scheduled so far:
+ * it grows when an extra round is planned, so the share never passes 100%. */
 static void progress(const ct_study_t *s, size_t pt, bool done)
 {
 	static int tty = -1;
@@ -436,11 +461,12 @@ static void progress(const ct_study_t *s, size_t pt, bool done)
 		fprintf(stderr, "\r%-78s\r", "");
 		return;
 	}
-	size_t planned = s->npts * s->cfg->nallocs * s->cfg->count, ran = 0;
+	size_t planned = s->planned + s->extra_scheduled, ran = 0;
 	for (size_t i = 0; i < s->npts * s->cfg->nallocs * s->cfg->max_count; i++)
 		ran += s->recs[i].done;
+	ran = ran < planned ? ran : planned;
 	double el = (double)(now - s->t_start_ns) / 1e9;
-	double eta = ran ? el * (double)(planned > ran ? planned - ran : 0) / (double)ran : 0;
+	double eta = ran ? el * (double)(planned - ran) / (double)ran : 0;
 	char size[32];
 	const ct_plan_point_t *p = &s->pts[pt];
 	fprintf(stderr, "\r[%3.0f%%] %s %s %s %u thr  ETA %d:%02d   ",
@@ -449,35 +475,73 @@ static void progress(const ct_study_t *s, size_t pt, bool done)
 		(int)eta / 60, (int)eta % 60);
 }
 
-/* Repetitions interleaved across allocators (A B C A B C), then extra
- * rounds, still interleaved, for the allocators whose CI is too wide. */
+/* One repetition of each slot, in the order given. */
+static void run_slots(ct_study_t *s, child_t *kids, const ct_slot_t *v, size_t n, bool extra)
+{
+	for (size_t i = 0; i < n && !g_stop; i++) {
+		unsigned rep = reps_done(s, v[i].pt, v[i].a);
+		if (rep >= s->cfg->max_count)
+			continue;
+		one_rep(s, kids, v[i].pt, v[i].a, rep);
+		s->extra += extra;
+		progress(s, v[i].pt, false);
+	}
+}
+
+/* After the base rounds: rounds over the points whose CI misses the target
+ * the most (worst first when the budget cannot cover them all), each round
+ * shuffled, until none misses, the budget is spent or --max-count is hit. */
+static void extra_rounds(ct_study_t *s, child_t *kids, const ct_slot_t *all, size_t n)
+{
+	double *miss = malloc((n ? n : 1) * sizeof *miss);
+	size_t *pick = malloc((n ? n : 1) * sizeof *pick);
+	ct_slot_t *v = malloc((n ? n : 1) * sizeof *v);
+	for (unsigned round = s->cfg->count; miss && pick && v && round < s->cfg->max_count && !g_stop;
+	     round++) {
+		for (size_t i = 0; i < n; i++)
+			miss[i] = ci_miss(s, all[i].pt, all[i].a);
+		size_t k = ct_schedule_extra(miss, n, extra_budget_left(s), pick);
+		if (k == 0)
+			break;
+		for (size_t j = 0; j < k; j++)
+			v[j] = all[pick[j]];
+		s->extra_scheduled += k;
+		s->extra_rounds++;
+		ct_schedule_shuffle(v, k, s->seed, round);
+		run_slots(s, kids, v, k, true);
+	}
+	free(miss);
+	free(pick);
+	free(v);
+}
+
+/* Base rounds over the whole study (every point and usable allocator once
+ * per round, shuffled per round), then the extra rounds, then a note for
+ * each point whose CI stayed too wide. */
 static void timed_pass(ct_study_t *s, child_t *kids)
 {
 	const ct_config_t *cfg = s->cfg;
-	for (size_t pt = 0; pt < s->npts && !g_stop; pt++) {
-		for (unsigned rep = 0; rep < cfg->count; rep++)
-			for (size_t a = 0; a < cfg->nallocs && !g_stop; a++)
-				if (s->st[a].usable) {
-					one_rep(s, kids, pt, a, rep);
-					progress(s, pt, false);
-				}
-		for (unsigned rep = cfg->count; rep < cfg->max_count && !g_stop; rep++) {
-			bool more = false;
-			for (size_t a = 0; a < cfg->nallocs && !g_stop && extra_budget_left(s); a++)
-				if (too_wide(s, pt, a)) {
-					one_rep(s, kids, pt, a, rep);
-					s->extra++;
-					more = true;
-				}
-			if (!more)
-				break;
-		}
-		for (size_t a = 0; a < cfg->nallocs && !g_stop; a++)
-			if (too_wide(s, pt, a)) {
-				s->unstable++;
-				ct_out_unstable(s, pt, a);
-			}
+	size_t n = 0;
+	ct_slot_t *all = malloc((s->npts * cfg->nallocs + 1) * sizeof *all);
+	ct_slot_t *v = malloc((s->npts * cfg->nallocs + 1) * sizeof *v);
+	for (size_t pt = 0; all && v && pt < s->npts; pt++)
+		for (size_t a = 0; a < cfg->nallocs; a++)
+			if (s->st[a].usable)
+				all[n++] = (ct_slot_t){(uint32_t)pt, (uint32_t)a};
+	s->planned = n * cfg->count;
+	for (unsigned round = 0; round < cfg->count && !g_stop; round++) {
+		memcpy(v, all, n * sizeof *v);
+		ct_schedule_shuffle(v, n, s->seed, round);
+		run_slots(s, kids, v, n, false);
 	}
+	extra_rounds(s, kids, all, n);
+	for (size_t i = 0; i < n && !g_stop; i++)
+		if (too_wide(s, all[i].pt, all[i].a)) {
+			s->unstable++;
+			ct_out_unstable(s, all[i].pt, all[i].a);
+		}
+	free(all);
+	free(v);
 	progress(s, 0, true);
 }
 
@@ -561,6 +625,7 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 	*wrote = true;
 	s.t_start_ns = ct_now_ns();
 	s.started = time(NULL);
+	s.seed = ct_schedule_seed();
 	child_t kids[CT_MAX_ALLOCS] = {0};
 	size_t usable = 0;
 	for (size_t a = 0; a < cfg->nallocs; a++) {

@@ -389,10 +389,12 @@ void ct_out_machine(const ct_study_t *s, double duration_s)
 		   "\"points\": %zu, \"oversubscribed\": %s, \"failed_repetitions\": %u, "
 		   "\"unstable_points\": %u, \"repetitions_off_their_pu\": %u, "
 		   "\"runs_redone_not_concurrent\": %u, \"repetitions_rejected_not_concurrent\": %u, "
-		   "\"min_overlap\": %.2f, \"min_cpu_share\": %.2f}\n}\n",
+		   "\"min_overlap\": %.2f, \"min_cpu_share\": %.2f, \"order\": \"rounds over the "
+		   "study, shuffled per round\", \"shuffle_seed\": %llu, \"extra_rounds\": %u, "
+		   "\"extra_repetitions\": %u}\n}\n",
 		ct_format_benchtime(&s->cfg->bt, bt, sizeof bt), s->cfg->count,
 		ct_place_name(s->cfg->place), s->npts, s->oversubscribed ? "true" : "false",
 		s->failed, s->unstable, s->pin_misses, s->redone, s->rejected, CT_MIN_OVERLAP,
-		CT_MIN_CPU_SHARE);
+		CT_MIN_CPU_SHARE, (unsigned long long)s->seed, s->extra_rounds, s->extra);
 	fclose(f);
 }

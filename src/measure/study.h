@@ -56,6 +56,10 @@ typedef struct {
 	unsigned unstable;    /* points whose CI stayed wider than the target */
 	unsigned pin_misses;  /* repetitions with a worker off its assigned PU */
 	unsigned redone;      /* runs discarded as not concurrent, then redone */
+	uint64_t seed;        /* of the per-round shuffles (schedule.h) */
+	size_t planned;       /* repetitions of the base rounds */
+	size_t extra_scheduled; /* extra repetitions planned so far */
+	unsigned extra_rounds;
 	unsigned rejected;    /* repetitions still not concurrent after CT_WINDOW_TRIES */
 	double load_at_start; /* 1-minute load average when the study began */
 	bool complete;        /* every planned repetition ran (no interruption) */
