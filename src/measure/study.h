@@ -78,6 +78,8 @@ static inline ct_record_t *ct_rec(const ct_study_t *s, size_t pt, size_t a, unsi
  * neither. */
 void ct_point_summary(const ct_study_t *s, size_t pt, size_t a, ct_summary_t *out,
 		      unsigned *failed);
+/* ns/op of the point's kept repetitions (ok, not rejected) into v; count. */
+size_t ct_point_values(const ct_study_t *s, size_t pt, size_t a, double *v, size_t cap);
 /* Benchmark name without the -N suffix: "Smaug/mode=heap/size=1KiB/alloc=glibc/place=compact". */
 void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size_t len);
 /* "name=value" for each parameter of the point's workload, joined by sep. */

@@ -1,7 +1,10 @@
 /* tables.c — the terminal summary of a study: per workload, sizes x modes
  * down, allocators x thread counts across; each cell the median per-thread
  * ns/op with the half-width of its 95% CI, and under each size the heap/stack
- * ratio ("~" when the two CIs overlap: not a significant difference). */
+ * ratio ("~" when the Mann–Whitney test of the two points' repetitions —
+ * common/mwu.h, the test report and compare use — finds no significant
+ * difference, p >= 0.05). */
+#include "mwu.h"
 #include "stats.h"
 #include "study.h"
 
@@ -89,9 +92,12 @@ static void print_ratio(const ct_study_t *s, size_t heap, size_t stack, size_t a
 		fprintf(f, "%*s", CELL, "-");
 		return;
 	}
-	bool overlap = !h.has_ci || !st.has_ci || (h.lo <= st.hi && st.lo <= h.hi);
+	double hv[1024], sv[1024];
+	size_t nh = ct_point_values(s, heap, a, hv, 1024), ns = ct_point_values(s, stack, a, sv, 1024);
+	ct_mwu_result_t u;
+	ct_mwu_test(hv, nh, sv, ns, &u);
 	char cell[32];
-	snprintf(cell, sizeof cell, "%.2fx%s", h.median / st.median, overlap ? "~" : "");
+	snprintf(cell, sizeof cell, "%.2fx%s", h.median / st.median, u.p >= 0.05 ? "~" : "");
 	fprintf(f, "%*s ", CELL - 1, cell);
 }
 
@@ -386,7 +392,8 @@ void ct_out_tables(const ct_study_t *s, FILE *f)
 	for (size_t w = 0; w < s->cfg->nwl; w++)
 		print_workload(s, s->cfg->wl[w], f);
 	fputs("\n±? fewer than 6 good repetitions (no CI)   ! some repetitions failed   "
-	      "* CI wider than the target   x~ heap/stack CIs overlap\n",
+	      "* CI wider than the target\nx~ heap/stack not significant (Mann-Whitney p >= 0.05, exact with ties up "
+	      "to 50 repetitions)\n",
 	      f);
 	if (s->oversubscribed)
 		fprintf(f, "oversubscribed: some thread counts exceed the %u cores\n",
