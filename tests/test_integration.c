@@ -258,14 +258,78 @@ static void study(void)
 	free(json);
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median of the kept ns/op of one mode in results.csv, by this test. */
+static double csv_median(const char *dir, const char *mode, size_t *n)
+{
+	char *csv = slurp(dir, "results.csv"), *save = NULL;
+	double v[64];
+	*n = 0;
+	if (!csv)
+		return NAN;
+	row_t h, r;
+	split(strtok_r(csv, "\n", &save), &h);
+	cols_t c = columns(&h);
+	for (char *l; (l = strtok_r(NULL, "\n", &save));) {
+		split(l, &r);
+		if (strcmp(r.col[c.mode], mode) == 0 && strcmp(r.col[c.status], "ok") == 0 && *n < 64)
+			v[(*n)++] = atof(r.col[c.ns]);
+	}
+	free(csv);
+	qsort(v, *n, sizeof *v, cmp_d);
+	return *n == 0 ? NAN : *n % 2 ? v[*n / 2] : (v[*n / 2 - 1] + v[*n / 2]) / 2;
+}
+
+/* A study long enough for intervals: the tables print ±N% cells, the
+ * heap/stack ratio of the medians this test computes from results.csv,
+ * significant (bilbo's heap mode costs several times its stack mode, and
+ * 6+ against 6+ fully separated repetitions give p < 0.005), and the
+ * concurrency line. */
+static void intervals(void)
+{
+	char dir[300], out[400];
+	snprintf(dir, sizeof dir, "%s/cis", tmp);
+	snprintf(out, sizeof out, "%s/tables.txt", tmp);
+	EXPECT_EQ_U(run("%s run -w bilbo -m stack,heap -a glibc -t 1 -n 8 --ci-target 0 "
+			"--benchtime 2ms -o %s > %s",
+			contend, dir, out),
+		    0);
+	char *t = slurp(tmp, "tables.txt");
+	EXPECT(t != NULL);
+	if (!t)
+		return;
+	size_t nh, ns;
+	double heap = csv_median(dir, "heap", &nh), stack = csv_median(dir, "stack", &ns);
+	EXPECT(nh >= 6 && ns >= 6);
+	const char *row = strstr(t, "heap/stk");
+	char want[32];
+	snprintf(want, sizeof want, "%.2fx ", heap / stack);
+	EXPECT(row && strncmp(row + strspn(row + 8, " ") + 8, want, strlen(want)) == 0);
+	if (row)
+		fprintf(stderr, "  tables: %.40s, want %s\n", row, want);
+	char line[256] = "";
+	const char *cell = strstr(t, "heap    ");
+	if (cell)
+		snprintf(line, sizeof line, "%.*s", (int)strcspn(cell, "\n"), cell);
+	EXPECT(strstr(line, " \xc2\xb1") && !strstr(line, "\xc2\xb1?")); /* "±N%", not "±?" */
+	EXPECT(strstr(t, "\nconcurrency: ") != NULL);
+	free(t);
+}
+
 /* Sanitized build: the C library's column only, without census figures
  * (nothing can be preloaded in front of a sanitizer runtime). */
 static void sanitized(void)
 {
 	char dir[300];
 	snprintf(dir, sizeof dir, "%s/sanitized", tmp);
-	run("%s run -w bilbo,smaug -s 1KiB -a glibc -t 1,3 -n 2 --benchtime 1ms -o %s -q", contend,
-	    dir);
+	EXPECT_EQ_U(run("%s run -w bilbo,smaug -s 1KiB -a glibc -t 1,3 -n 2 --benchtime 1ms -o %s -q",
+			contend, dir),
+		    0);
 	char *json = slurp(dir, "machine.json");
 	EXPECT(json && strstr(json, "\"verified\": true"));
 	unsigned rows = check_rows(dir, json_cores(json), false, false);
@@ -390,6 +454,8 @@ int main(int argc, char **argv)
 		sanitized();
 	else if (strcmp(argv[3], "interrupt") == 0)
 		interrupt();
+	else if (strcmp(argv[3], "intervals") == 0)
+		intervals();
 	if (t_failures == 0)
 		run("rm -rf %s", tmp);
 	else
