@@ -272,6 +272,10 @@ static void print_failures(const ct_report_t *r, size_t k, FILE *f)
 	if (!d->nfailed && !d->nrejected)
 		return;
 	fprintf(f, "\n== Failed repetitions — [%zu] %s: %zu ==\n", k + 1, d->label, d->nfailed);
+	if (d->nrejected)
+		fprintf(f, "concurrency: %zu repetitions rejected (threads not together or off their "
+			   "CPUs), kept out of every figure\n",
+			d->nrejected);
 	for (size_t i = 0; i < d->ngroups; i++) {
 		const ct_group_t *g = &d->groups[i];
 		if (g->nrejected)
