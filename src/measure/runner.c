@@ -345,7 +345,7 @@ static void timed_rounds(shared_t *sh, worker_t *w, unsigned *rounds)
 		*rounds = k + 2;
 		if (t >= p->bt.ns / 10 || iters >= CT_MAX_ITERS || k >= 40)
 			break;
-		iters = ct_predict_iters(p->bt.ns, iters, t);
+		iters = ct_predict_iters(p->bt.ns / 10, iters, t); /* aim at the warm-up, not beyond */
 	}
 	if (p->wl->lockstep) {
 		round_run(sh, w, ct_predict_iters(p->bt.ns, iters, t));
