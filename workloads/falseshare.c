@@ -171,4 +171,5 @@ const ct_workload_t ct_wl_falseshare = {
 	.setup = fs_setup,
 	.teardown = fs_teardown,
 	.run = fs_run,
+	.lockstep = true,
 };

@@ -189,4 +189,5 @@ const ct_workload_t ct_wl_xfree = {
 	.setup = xfree_setup,
 	.teardown = xfree_teardown,
 	.run = xfree_run,
+	.lockstep = true,
 };

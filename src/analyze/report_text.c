@@ -44,8 +44,13 @@ void _ct_report_dir_line(const ct_report_t *r, size_t k, char *buf, size_t len)
 	size_t nt = ct_rdir_threads(d, -1, th, 256), n;
 	char al[1024];
 	list_allocs(d, al, sizeof al);
-	n = (size_t)snprintf(buf, len, "[%zu] %s — %s: %zu repetitions, %zu failed; %s; threads ",
-			     k + 1, d->label, d->path, d->nrows, d->nfailed, al);
+	n = (size_t)snprintf(buf, len, "[%zu] %s — %s: %zu repetitions, %zu failed", k + 1,
+			     d->label, d->path, d->nrows, d->nfailed);
+	if (d->nrejected && n < len) /* "concurrency": only where the results say */
+		n += (size_t)snprintf(buf + n, len - n, ", %zu rejected as not concurrent",
+				      d->nrejected);
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, "; %s; threads ", al);
 	for (size_t t = 0; t < nt && n < len; t++)
 		n += (size_t)snprintf(buf + n, len - n, "%s%u", t ? "," : "", th[t]);
 }
@@ -270,11 +275,20 @@ static void print_mechanisms(const ct_report_t *r, size_t k, FILE *f)
 static void print_failures(const ct_report_t *r, size_t k, FILE *f)
 {
 	const ct_rdir_t *d = &r->dirs[k];
-	if (!d->nfailed)
+	if (!d->nfailed && !d->nrejected)
 		return;
 	fprintf(f, "\n== Failed repetitions — [%zu] %s: %zu ==\n", k + 1, d->label, d->nfailed);
+	if (d->nrejected)
+		fprintf(f, "concurrency: %zu repetitions rejected (threads not together or off their "
+			   "CPUs), kept out of every figure\n",
+			d->nrejected);
 	for (size_t i = 0; i < d->ngroups; i++) {
 		const ct_group_t *g = &d->groups[i];
+		if (g->nrejected)
+			fprintf(f, "  %s %s %s %s %u thr: %zu rejected as not concurrent (out of the "
+				   "medians)\n",
+				ct_rstr(d, g->workload), ct_rstr(d, g->mode), ct_rstr(d, g->size),
+				ct_rstr(d, g->alloc), g->threads, g->nrejected);
 		if (g->nfailed)
 			fprintf(f, "  %s %s %s %s %u thr: %zu of %zu failed: %s\n", ct_rstr(d, g->workload),
 				ct_rstr(d, g->mode), ct_rstr(d, g->size), ct_rstr(d, g->alloc),

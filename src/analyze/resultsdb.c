@@ -449,7 +449,8 @@ static int parse_row(ct_rdir_t *d, char **f, const layout_t *L, ct_row_t *r)
 			.place = (unsigned)ids[4], .error = (unsigned)ids[5], .size_bytes = sz,
 			.threads = (unsigned)t,
 			.rep = (unsigned)strtoul(field(f, L, C_REP, "0"), NULL, 10),
-			.ok = strcmp(f[L->key[C_STATUS]], "ok") == 0};
+			.ok = strcmp(f[L->key[C_STATUS]], "ok") == 0,
+			.rejected = strcmp(f[L->key[C_STATUS]], "rejected") == 0};
 	for (int m = 0; m < CT_NMETRICS; m++)
 		r->m[m] = L->metric[m] >= 0 ? num(f[L->metric[m]]) : NAN;
 	if (r->ok && !(r->m[CT_M_NS] > 0))
@@ -548,9 +549,10 @@ static void fill_group(ct_rdir_t *d, ct_group_t *g, const size_t *idx, size_t n,
 			  .threads = r0->threads};
 	for (size_t i = 0; i < n; i++) {
 		const ct_row_t *r = &d->rows[idx[i]];
-		if (!r->ok && !g->nfailed++)
+		if (!r->ok && !r->rejected && !g->nfailed++)
 			g->error = r->error;
 		g->nok += r->ok;
+		g->nrejected += r->rejected;
 	}
 	for (int m = 0; m < CT_NMETRICS; m++) {
 		g->v[m] = *store;
@@ -580,6 +582,7 @@ static int build_groups(ct_rdir_t *d)
 			j++;
 		fill_group(d, &d->groups[d->ngroups++], idx + i, j - i, &store);
 		d->nfailed += d->groups[d->ngroups - 1].nfailed;
+		d->nrejected += d->groups[d->ngroups - 1].nrejected;
 		i = j;
 	}
 	free(idx);

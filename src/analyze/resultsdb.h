@@ -31,6 +31,7 @@ typedef struct {
 	uint64_t size_bytes;
 	unsigned threads, rep;
 	bool ok;                   /* status == "ok" */
+	bool rejected;             /* status == "rejected": measured, threads not together */
 	unsigned error;            /* id of the error text; 0 is "" */
 	double m[CT_NMETRICS];
 } ct_row_t;
@@ -41,6 +42,7 @@ typedef struct {
 	uint64_t size_bytes;
 	unsigned threads;
 	size_t nok, nfailed;
+	size_t nrejected;          /* not concurrent: out of v[], not failed either */
 	double *v[CT_NMETRICS];
 	ct_summary_t ns;           /* of ns/op over the good repetitions */
 	unsigned error;            /* first failure's reason (id), 0: none */
@@ -68,6 +70,7 @@ typedef struct {
 	size_t ngroups;
 	double *vals;              /* storage behind the groups' v[] */
 	size_t nfailed;            /* failed repetitions */
+	size_t nrejected;          /* repetitions rejected as not concurrent (newer results) */
 	size_t nplaces;            /* distinct placements */
 } ct_rdir_t;
 

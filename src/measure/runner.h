@@ -1,12 +1,15 @@
 /* runner.h — one point of a study on N pinned threads, in this process.
  *
  * ct_run_point() creates the workers (stacks sized for the kernel), pins each
- * one after it starts, releases them together with a barrier, and runs
- * rounds of `iters` operations per thread: warm-up and calibration rounds
- * first (Go's b.N rule: grow iters until the mean thread time reaches the
- * benchtime), then the measured round. Each worker owns its slot (padded to
- * a cache line); the controller reads the slots only after the round's
- * closing barrier. */
+ * one after it starts, and runs rounds: the workers sleep on a barrier
+ * between rounds and are released together by a spinning gate (window.h).
+ * Warm-up and calibration rounds of `iters` operations per thread come first
+ * (Go's b.N growth until a round lasts a tenth of the benchtime), then the
+ * measured round: with a timed benchtime, every thread runs chunks until a
+ * stop one benchtime after the release, counting its own operations (one
+ * common window); with `Nx`, each thread runs N operations. Each worker owns
+ * its slot (padded to a cache line); the controller reads the slots only
+ * after the round's closing barrier. */
 #ifndef CT_RUNNER_H
 #define CT_RUNNER_H
 
@@ -29,7 +32,10 @@ typedef struct {
 } ct_point_t;
 
 typedef struct {
-	uint64_t iters;            /* per thread, measured round */
+	uint64_t iters;            /* per thread, measured round (mean over threads) */
+	uint64_t ops;              /* all threads' operations, measured round */
+	double overlap;            /* fraction of wall_ns with every thread in its span */
+	double cpu_share_min;      /* least thread CPU time / its span, over threads */
 	unsigned rounds;           /* rounds run, measured one included */
 	double ns_per_op;          /* mean over threads of thread ns / iters */
 	double ns_min, ns_max;     /* fastest and slowest thread, ns/op */

@@ -27,16 +27,25 @@ void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size
 		 ct_place_name(s->cfg->place));
 }
 
+size_t ct_point_values(const ct_study_t *s, size_t pt, size_t a, double *v, size_t cap)
+{
+	size_t n = 0;
+	for (unsigned r = 0; r < s->cfg->max_count && n < cap; r++) {
+		const ct_record_t *rec = ct_rec(s, pt, a, r);
+		if (rec->ok && !rec->rejected)
+			v[n++] = rec->r.ns_per_op;
+	}
+	return n;
+}
+
 void ct_point_summary(const ct_study_t *s, size_t pt, size_t a, ct_summary_t *out,
 		      unsigned *failed)
 {
 	double v[1024];
-	size_t n = 0;
+	size_t n = ct_point_values(s, pt, a, v, 1024);
 	*failed = 0;
 	for (unsigned r = 0; r < s->cfg->max_count; r++) {
 		const ct_record_t *rec = ct_rec(s, pt, a, r);
-		if (rec->ok && n < 1024)
-			v[n++] = rec->r.ns_per_op;
 		*failed += rec->done && !rec->ok;
 	}
 	ct_summarize(v, n, out);

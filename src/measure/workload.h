@@ -87,6 +87,11 @@ typedef struct ct_workload {
 	void *(*setup)(const ct_kargs_t *a);
 	void (*teardown)(void *shared);
 	void (*run)(const ct_kargs_t *a, uint64_t iters, ct_span_t *span);
+	/* The threads wait on each other inside run() (barriers, hand-offs), so
+	 * every thread must run the same operations: the measured round gives
+	 * each the calibrated count instead of a common timed window, and the
+	 * waiting keeps them together. */
+	bool lockstep;
 } ct_workload_t;
 
 static inline void ct_span_begin(ct_span_t *s)
