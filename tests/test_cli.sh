@@ -57,6 +57,8 @@ cases=$(cat <<CASES
 -P k	want name=value
 -w churn -P k=	want name=value
 -w churn -P k=1,k=2	given twice
+-P copy=nosuch	copy is one of compiler, memcpy
+-P copy=memcpy,copy=compiler	given twice
 -w churn -P k=0	churn: k takes 1 to 16777216
 -w churn -P dist=2	churn: dist takes 0 to 1
 --ci-target 200	--ci-target
