@@ -160,7 +160,7 @@ CT_NOIPA uint8_t *ct_smaug_to_heap(const uint8_t *src, size_t n)
 			abort();                                                                 \
 		*p = *v;                                                                         \
 		CT_ESCAPE(p);                                                                    \
-		return p->b;                                                                     \
+		return (uint8_t *)p; /* the block, seen as its bytes */                          \
 	}                                                                                        \
 	static inline uint8_t smaug_pass_##N(const uint8_t *src, size_t n, size_t probe)        \
 	{                                                                                        \
