@@ -196,9 +196,13 @@ static const smaug_type_t smaug_types[] = {SMAUG_TYPED_SIZES(SMAUG_ENTRY)};
 #define SMAUG_NTYPES (sizeof smaug_types / sizeof smaug_types[0])
 
 /* Distinct powers of two (the typedefs would clash otherwise) whose count and
- * sum are those of every power from SMAUG_MIN to SMAUG_MAX: no gap, no extra. */
-#define SMAUG_PLUS(N) +(N)
-_Static_assert(0 SMAUG_TYPED_SIZES(SMAUG_PLUS) == 2 * SMAUG_MAX - SMAUG_MIN, "a size is missing");
+ * sum are those of every power from SMAUG_MIN to SMAUG_MAX: no gap, no extra.
+ * The sum is the size of a type holding one char array of each size. */
+#define SMAUG_MEMBER(N) char s##N[N];
+struct smaug_sum {
+	SMAUG_TYPED_SIZES(SMAUG_MEMBER)
+};
+_Static_assert(sizeof(struct smaug_sum) == 2 * SMAUG_MAX - SMAUG_MIN, "a size is missing");
 _Static_assert((SMAUG_MIN << (SMAUG_NTYPES - 1)) == SMAUG_MAX, "sizes are not 16 B to 64 MiB");
 
 static const smaug_type_t *smaug_type(uint64_t size)
