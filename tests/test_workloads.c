@@ -1,5 +1,5 @@
 /* test_workloads.c — the contention workloads (churn, xfree, falseshare,
- * large, bandwidth) in this process, on 1, 2 and 3 real threads (3 is more
+ * large, bandwidth) and smaug's two copies (compiler, memcpy) in this process, on 1, 2 and 3 real threads (3 is more
  * than a 2-core machine has: hand-overs must yield, not spin forever):
  *
  * 1. Exact sinks. Every workload folds deterministic per-thread values into
@@ -16,7 +16,8 @@
  *
  * Run a second time under LD_PRELOAD=libctcensus.so (test workloads_census):
  * allocs/op and B/op exactly as each workload's header says (churn, xfree,
- * falseshare, large heap: 1 and SIZE; large stack, bandwidth: 0 and 0). */
+ * falseshare, large heap, smaug heap: 1 and SIZE; large stack, bandwidth, smaug
+ * stack with either copy: 0 and 0). */
 #include "runner.h"
 #include "test.h"
 
@@ -68,7 +69,7 @@ static uint64_t large_sink(const ct_point_t *p, unsigned t, uint64_t n)
 	return s;
 }
 
-/* bandwidth: the source byte at offset 13 i mod size (smaug's pattern). */
+/* smaug and bandwidth: the source byte at offset 13 i mod size. */
 static uint64_t bw_sink(const ct_point_t *p, unsigned t, uint64_t n)
 {
 	uint64_t s = 0, probe = 0;
@@ -110,6 +111,15 @@ static const wcase_t cases[] = {
 	{&ct_wl_large, "heap", 300 << 10, "", large_sink, 1, B_SIZE},
 	{&ct_wl_large, "stack", 1000, "", large_sink, 0, B_ZERO},
 	{&ct_wl_large, "stack", 300 << 10, "", large_sink, 0, B_ZERO},
+	{&ct_wl_smaug, "stack", 16, "", bw_sink, 0, B_ZERO},
+	{&ct_wl_smaug, "stack", 1024, "", bw_sink, 0, B_ZERO},
+	{&ct_wl_smaug, "stack", 1024, "copy=memcpy", bw_sink, 0, B_ZERO},
+	{&ct_wl_smaug, "stack", 1000, "", bw_sink, 0, B_ZERO},
+	{&ct_wl_smaug, "stack", 64 << 10, "", bw_sink, 0, B_ZERO},
+	{&ct_wl_smaug, "heap", 16, "", bw_sink, 1, B_SIZE},
+	{&ct_wl_smaug, "heap", 4096, "", bw_sink, 1, B_SIZE},
+	{&ct_wl_smaug, "heap", 4096, "copy=memcpy", bw_sink, 1, B_SIZE},
+	{&ct_wl_smaug, "heap", 64 << 10, "", bw_sink, 1, B_SIZE},
 	{&ct_wl_bandwidth, "memcpy", 16, "", bw_sink, 0, B_ZERO},
 	{&ct_wl_bandwidth, "memcpy", 100000, "", bw_sink, 0, B_ZERO},
 };
@@ -125,9 +135,9 @@ static void set_params(ct_point_t *p, const char *list)
 		char *eq = strchr(t, '=');
 		*eq = '\0';
 		int k = ct_workload_param(p->wl, t);
-		if (k < 0)
+		ct_err_t err;
+		if (k < 0 || ct_param_parse(&p->wl->params[k], eq + 1, &p->param[k], &err))
 			abort();
-		p->param[k] = strtoull(eq + 1, NULL, 10);
 	}
 }
 

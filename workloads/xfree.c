@@ -47,8 +47,8 @@ enum { XFREE_REMOTE, XFREE_LOCAL };
 static const char *const xfree_modes[] = {"remote", "local", NULL};
 enum { P_BATCH };
 static const ct_param_t xfree_params[] = {
-	{"batch", "objects handed over at once (queue holds 2 x batch)", 256, 1, 1u << 20},
-	{NULL, NULL, 0, 0, 0},
+	{"batch", "objects handed over at once (queue holds 2 x batch)", 256, 1, 1u << 20, NULL, false},
+	{NULL, NULL, 0, 0, 0, NULL, false},
 };
 
 /* One SPSC ring: `head` counts objects pushed (written by the producer only),

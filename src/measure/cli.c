@@ -123,15 +123,18 @@ static void parse_params(const char *arg, ct_config_t *cfg)
 	char *save = NULL;
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(t, '=');
-		ct_err_t err;
 		if (!eq || eq == t || (size_t)(eq - t) >= sizeof cfg->params[0].name)
 			bad("--param", t, "want name=value");
 		if (cfg->nparams >= CT_MAX_PARAMS)
 			bad("--param", t, "too many parameters");
+		if (!eq[1] || strlen(eq + 1) >= sizeof cfg->params[0].text)
+			bad("--param", t, "want name=value, the value at most 31 characters");
 		*eq = '\0';
+		for (size_t k = 0; k < cfg->nparams; k++)
+			if (strcmp(cfg->params[k].name, t) == 0)
+				bad("--param", t, "given twice: one value per study");
 		snprintf(cfg->params[cfg->nparams].name, sizeof cfg->params[0].name, "%s", t);
-		if (ct_parse_size(eq + 1, &cfg->params[cfg->nparams].value, &err))
-			bad("--param", eq + 1, err.msg);
+		snprintf(cfg->params[cfg->nparams].text, sizeof cfg->params[0].text, "%s", eq + 1);
 		cfg->nparams++;
 	}
 }
@@ -231,7 +234,8 @@ static void check_sizes(const ct_config_t *cfg)
 	}
 }
 
-/* Each parameter belongs to a selected workload and fits its range there. */
+/* Each parameter belongs to a selected workload and is valid there (a
+ * number in its range, or one of its choices). */
 static void check_params(const ct_config_t *cfg)
 {
 	for (size_t i = 0; i < cfg->nparams; i++) {
@@ -241,13 +245,12 @@ static void check_params(const ct_config_t *cfg)
 			if (k < 0)
 				continue;
 			found = true;
-			const ct_param_t *pd = &cfg->wl[w]->params[k];
-			if (cfg->params[i].value < pd->min || cfg->params[i].value > pd->max) {
-				char v[32], why[160];
-				snprintf(v, sizeof v, "%llu", (unsigned long long)cfg->params[i].value);
-				snprintf(why, sizeof why, "%s takes %s from %llu to %llu", cfg->wl[w]->name,
-					 pd->name, (unsigned long long)pd->min, (unsigned long long)pd->max);
-				bad("--param", v, why);
+			uint64_t v;
+			ct_err_t err;
+			if (ct_param_parse(&cfg->wl[w]->params[k], cfg->params[i].text, &v, &err)) {
+				char why[200];
+				snprintf(why, sizeof why, "%s: %s", cfg->wl[w]->name, err.msg);
+				bad("--param", cfg->params[i].text, why);
 			}
 		}
 		if (!found)
@@ -271,8 +274,11 @@ void ct_cli_params(const ct_config_t *cfg, const ct_workload_t *wl, uint64_t *pa
 	for (int i = 0; i < ct_workload_nparams(wl) && i < CT_MAX_PARAMS; i++) {
 		param[i] = wl->params[i].def;
 		for (size_t k = 0; k < cfg->nparams; k++)
-			if (strcmp(cfg->params[k].name, wl->params[i].name) == 0)
-				param[i] = cfg->params[k].value;
+			if (strcmp(cfg->params[k].name, wl->params[i].name) == 0) {
+				ct_err_t err; /* checked by check_params */
+				if (ct_param_parse(&wl->params[i], cfg->params[k].text, &param[i], &err))
+					param[i] = wl->params[i].def;
+			}
 	}
 }
 

@@ -699,6 +699,21 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 
 /* ---------------------------------------------------------------- list */
 
+static void list_param(const ct_param_t *pd)
+{
+	char def[32];
+	ct_param_format(pd, pd->def, def, sizeof def);
+	if (!pd->choices) {
+		printf("  %-10s --param %s=N: %s (default %s, %llu..%llu)\n", "", pd->name, pd->doc, def,
+		       (unsigned long long)pd->min, (unsigned long long)pd->max);
+		return;
+	}
+	printf("  %-10s --param %s=", "", pd->name);
+	for (int i = 0; pd->choices[i]; i++)
+		printf("%s%s", i ? "|" : "", pd->choices[i]);
+	printf(": %s (default %s%s)\n", pd->doc, def, pd->quiet ? ", left out of names" : "");
+}
+
 static void list_workloads(void)
 {
 	printf("workloads:\n");
@@ -717,9 +732,7 @@ static void list_workloads(void)
 		else
 			printf("  %-10s size: %s (fixed)\n", "", ct_format_size(w->fixed_size, lo, sizeof lo));
 		for (int k = 0; k < ct_workload_nparams(w); k++)
-			printf("  %-10s --param %s=N: %s (default %llu, %llu..%llu)\n", "", w->params[k].name,
-			       w->params[k].doc, (unsigned long long)w->params[k].def,
-			       (unsigned long long)w->params[k].min, (unsigned long long)w->params[k].max);
+			list_param(&w->params[k]);
 		printf("  %-10s probes: %s\n", "", w->probes);
 	}
 }

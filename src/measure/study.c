@@ -6,14 +6,20 @@
 
 #include <stdio.h>
 
-/* "name=value" for each parameter of the point's workload, joined by sep. */
+/* "name=value" for each parameter of the point's workload, joined by sep;
+ * a quiet parameter only when it is not at its default. */
 void ct_point_params(const ct_plan_point_t *p, const char *sep, char *buf, size_t len)
 {
 	size_t used = 0;
 	buf[0] = '\0';
-	for (int i = 0; i < ct_workload_nparams(p->wl) && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s=%llu", i ? sep : "",
-					 p->wl->params[i].name, (unsigned long long)p->param[i]);
+	for (int i = 0; i < ct_workload_nparams(p->wl) && used < len; i++) {
+		const ct_param_t *pd = &p->wl->params[i];
+		char v[32];
+		if (pd->quiet && p->param[i] == pd->def)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s=%s", used ? sep : "", pd->name,
+					 ct_param_format(pd, p->param[i], v, sizeof v));
+	}
 }
 
 void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size_t len)

@@ -221,9 +221,12 @@ static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f
 {
 	uint64_t sizes[256];
 	size_t n = 0;
+	char name[160] = "";
 	for (size_t i = 0; i < s->npts; i++) {
 		if (s->pts[i].wl != wl)
 			continue;
+		if (!name[0]) /* parameters are one value per study: any point says them */
+			ct_point_params(&s->pts[i], ", ", name, sizeof name);
 		bool seen = false;
 		for (size_t k = 0; k < n; k++)
 			seen |= sizes[k] == s->pts[i].size;
@@ -234,11 +237,12 @@ static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f
 		return;
 	if (s->cfg->max_count > s->cfg->count && s->cfg->ci_target_pct > 0 &&
 	    s->cfg->count >= CT_MIN_CI_SAMPLES)
-		fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u to %u repetitions\n",
-			wl->name, s->cfg->count, s->cfg->max_count);
+		fprintf(f, "\n%s%s%s%s — ns/op per thread, median ±95%% CI over %u to %u repetitions\n",
+			wl->name, name[0] ? " (" : "", name, name[0] ? ")" : "", s->cfg->count,
+			s->cfg->max_count);
 	else
-		fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u repetitions\n", wl->name,
-			s->cfg->count);
+		fprintf(f, "\n%s%s%s%s — ns/op per thread, median ±95%% CI over %u repetitions\n",
+			wl->name, name[0] ? " (" : "", name, name[0] ? ")" : "", s->cfg->count);
 	print_header(s, f);
 	for (size_t k = 0; k < n; k++)
 		print_size_block(s, wl, sizes[k], f);

@@ -23,6 +23,7 @@
 
 #include "contend.h"
 #include "counters.h"
+#include "units.h"
 
 #include <sys/resource.h>
 
@@ -51,6 +52,13 @@ typedef struct {
 	const char *name; /* on the command line: --param name=value */
 	const char *doc;  /* one line, with its unit */
 	uint64_t def, min, max;
+	/* NULL: the value is a number in [min, max]. Otherwise the names of the
+	 * values, NULL-terminated: the value is an index into it, and the name
+	 * is what the command line takes and the results show. */
+	const char *const *choices;
+	/* Left out of benchmark names and the params column at its default: a
+	 * parameter added to a workload then keeps the names of earlier results. */
+	bool quiet;
 } ct_param_t;
 
 typedef struct {
@@ -155,5 +163,11 @@ int ct_workload_mode(const ct_workload_t *w, const char *mode);
 /* Index of a parameter in w->params, or -1; count of parameters. */
 int ct_workload_param(const ct_workload_t *w, const char *name);
 int ct_workload_nparams(const ct_workload_t *w);
+/* A parameter's value from its command-line text (a number in range, or one
+ * of its choices); -1 with the reason in err. */
+int ct_param_parse(const ct_param_t *pd, const char *text, uint64_t *v, ct_err_t *err);
+/* The value as the command line spells it (the number, or the choice's
+ * name). Returns buf. */
+const char *ct_param_format(const ct_param_t *pd, uint64_t v, char *buf, size_t len);
 
 #endif
