@@ -12,17 +12,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Colours: a colour-blind-safe pair (blue holds, orange fails), and none for
+ * undecided cells, which keep their grey text: colour means "decided". */
 static const char css[] =
-	"body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1400px;color:#222;"
-	"padding:0 1em}h1{margin-bottom:.2em}h2{border-bottom:2px solid #ccc;margin-top:1.6em}"
-	"table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;"
-	"padding:3px 7px;vertical-align:top}th{background:#f2f2f2}td.num{text-align:right;"
-	"font-variant-numeric:tabular-nums}.HOLDS{background:#d9f2d9}.FAILS{background:#f8d4d4}"
-	".INCONCLUSIVE{background:#fdf0c8}.NA{color:#999}small{color:#444}.seed{color:#555;"
-	"font-style:italic;margin:.2em 0}.partial{background:#fdf0c8;border:1px solid #e0b000;"
-	"padding:.4em .8em}.grid{display:grid;gap:1em}.grid img{width:100%;height:auto;"
-	"border:1px solid #ddd}.legend{color:#444;font-size:.9em}code{background:#f4f4f4}"
-	"td.k{font-family:monospace;white-space:nowrap}\n";
+	"body{font-family:system-ui,sans-serif;margin:.6em auto;max-width:1400px;color:#222;"
+	"padding:0 .8em;font-size:14px}h1{margin:.1em 0;font-size:1.5em}h2{border-bottom:2px solid "
+	"#ccc;margin-top:1.6em}table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px "
+	"solid #ccc;padding:3px 7px;vertical-align:top}th{background:#f2f2f2}td.num{text-align:right;"
+	"font-variant-numeric:tabular-nums}.HOLDS{background:#cfe3f6;color:#08306b}"
+	".FAILS{background:#fdd0a2;color:#7f2704}.INCONCLUSIVE{background:#fff;color:#666}"
+	".NA{color:#999}small{color:#444}.seed{color:#555;font-style:italic;margin:.2em 0}"
+	".partial{background:#fff0c2;border:1px solid #e0b000;padding:.4em .8em}.grid{display:grid;"
+	"gap:1em}.grid img{width:100%;height:auto;border:1px solid #ddd}.legend{color:#444;"
+	"font-size:.9em}code{background:#f4f4f4}td.k{font-family:monospace;white-space:nowrap}"
+	"nav.toc{font-size:.9em;margin:.2em 0 .4em}nav.toc a{margin-right:.9em}"
+	".glance{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:.8em;"
+	"align-items:start;margin:.3em 0}table.matrix{margin:0;font-size:11.5px}"
+	"table.matrix td,table.matrix th{padding:1px 3px;white-space:nowrap;text-align:center}"
+	"table.matrix caption{text-align:left;font-weight:600;font-size:12px}"
+	"table.matrix td.gap{white-space:normal;text-align:left}.grp{border-left:2px solid #888}"
+	"div.trust{font-size:11.5px}div.trust table{margin:0}div.trust td,div.trust th{padding:1px 4px;"
+	"text-align:left;font-weight:normal}div.trust p{margin:0 0 .2em}.t-good{background:#cfe3f6}"
+	".t-caution{background:#ffe9a8}.t-bad{background:#e66100;color:#fff;font-weight:700}"
+	"p.overall{padding:2px 5px}p.para{margin:.2em 0;font-size:.92em}abbr{color:#444}"
+	"td.undecided{color:#777}td.seedv{color:#555;font-style:italic}\n";
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -62,27 +75,69 @@ static int base64_file(FILE *f, const char *path)
 
 /* ---------------------------------------------------------------- head */
 
+static const char *const toc[][2] = {
+	{"verdicts", "Verdicts"}, {"trust", "Trust"}, {"claims", "Claims in detail"},
+	{"mechanisms", "Mechanisms"}, {"figures", "Figures"}, {"contention", "Contention"},
+	{"tables", "Seed tables"}, {"machines", "Machines"},
+};
+
 static void head(const ct_report_t *r, FILE *f)
 {
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		   "<title>contend report</title>\n<style>%s</style></head><body>\n", css);
-	fputs("<h1>contend report</h1>\n<p class=\"legend\">Do the single-threaded stack-vs-heap "
-	      "conclusions of the Bilbo/Smaug study hold on N pinned threads, under each "
-	      "allocator? One column group per machine.</p>\n<ul>\n", f);
-	for (size_t k = 0; k < r->ndirs; k++) {
-		char line[2048];
-		_ct_report_dir_line(r, k, line, sizeof line);
-		fputs("<li>", f);
-		esc(f, line);
-		fputs("</li>\n", f);
-	}
-	fputs("</ul>\n", f);
+	fputs("<h1>contend report</h1>\n<nav class=\"toc\">", f);
+	for (size_t i = 0; i < sizeof toc / sizeof toc[0]; i++)
+		fprintf(f, "<a href=\"#%s\">%s</a>", toc[i][0], toc[i][1]);
+	fputs("</nav>\n<p class=\"legend\">Do the single-threaded stack-vs-heap conclusions of "
+	      "the Bilbo/Smaug study hold on N pinned threads, under each allocator?</p>\n", f);
 	for (size_t k = 0; k < r->ndirs; k++)
 		if (!r->dirs[k].complete)
 			fprintf(f, "<p class=\"partial\"><b>Partial study</b> [%zu]: machine.json says "
 				   "<code>\"complete\": false</code> — it did not finish; everything "
 				   "below covers what it finished.</p>\n", k + 1);
+}
+
+/* The first screen: per machine the claims matrix beside the trust panel,
+ * then a paragraph per allocator. */
+static void glance(const ct_report_t *r, FILE *f)
+{
+	fputs("<section id=\"verdicts\">\n", f);
+	for (size_t k = 0; k < r->ndirs; k++) {
+		fputs("<div class=\"glance\">\n", f);
+		_ct_glance_html(r, k, f);
+		_ct_trust_html(r, k, f, true);
+		fputs("</div>\n", f);
+	}
+	fputs("<p class=\"legend\">H holds, F fails: the ratio's 95% CI is wholly on one side of "
+	      "the claim's threshold (coloured); ? inconclusive: it straddles the threshold (not "
+	      "coloured); base: the baseline of a contention claim; —: not measured (hover for "
+	      "why). The number is the ratio that decided; hover a cell for its CI.</p>\n", f);
+	for (size_t k = 0; k < r->ndirs; k++) {
+		fprintf(f, "<div class=\"paras\"><p class=\"para\"><b>[%zu] ", k + 1);
+		esc(f, r->dirs[k].label);
+		fputs("</b></p>\n", f);
+		_ct_paragraphs(r, k, f, true);
+		fputs("</div>\n", f);
+	}
+	fputs("</section>\n", f);
+}
+
+static void trust(const ct_report_t *r, FILE *f)
+{
+	fputs("<h2 id=\"trust\">How far to trust it</h2>\n<p class=\"legend\">Each line: a plain "
+	      "verdict, what was found, and what to do about it.</p>\n", f);
+	for (size_t k = 0; k < r->ndirs; k++) {
+		fprintf(f, "<h3>[%zu] ", k + 1);
+		esc(f, r->dirs[k].label);
+		fputs("</h3>\n<ul>\n", f);
+		char line[2048];
+		_ct_report_dir_line(r, k, line, sizeof line);
+		fputs("<li>", f);
+		esc(f, line);
+		fputs("</li></ul>\n", f);
+		_ct_trust_html(r, k, f, false);
+	}
 }
 
 /* ---------------------------------------------------------------- verdicts */
@@ -148,14 +203,17 @@ static void verdict_cell(const ct_report_t *r, size_t k, const ct_claim_t *c, co
 	unsigned al, pl;
 	const ct_vrow_t *row = series_named(d, name, &al, &pl) ? ct_verdict_find(&r->v[k], c, al, pl, th)
 							       : NULL;
+	char why[512];
 	if (!row) {
-		fputs("<td class=\"NA\">—</td>", f);
+		_ct_cell_gap(d, c, th, why, sizeof why);
+		fputs("<td class=\"NA\">—<br><small>", f);
+		esc(f, why);
+		fputs("</small></td>", f);
 		return;
 	}
-	char why[512];
 	ct_vrow_why(d, row, why, sizeof why);
-	fprintf(f, "<td class=\"%s\"><b>%s</b><br><small>", ct_verdict_name(row->v),
-		ct_verdict_name(row->v));
+	const ct_outcome_style_t *st = _ct_outcome_style(row->v);
+	fprintf(f, "<td class=\"%s\"><b>%s</b><br><small>", st->cls, st->word);
 	esc(f, why);
 	fputs("</small></td>", f);
 }
@@ -169,7 +227,22 @@ static void claim_table(const ct_report_t *r, const ct_claim_t *c, const char **
 	esc(f, c->claim);
 	fputs("</h3>\n<p class=\"seed\">seed: “", f);
 	esc(f, c->seed);
-	fputs("”</p>\n<table>\n", f);
+	fputs("”</p>\n", f);
+	size_t judged = 0;
+	for (size_t k = 0; k < r->ndirs; k++) {
+		char why[512], cmd[1200];
+		if (_ct_claim_judged(r, k, c) && ++judged)
+			continue;
+		_ct_claim_gap(&r->dirs[k], c, why, sizeof why, cmd, sizeof cmd);
+		fprintf(f, "<p class=\"partial\">[%zu] not judged: ", k + 1);
+		esc(f, why);
+		fputs(". To fill it: <code>", f);
+		esc(f, cmd);
+		fputs("</code></p>\n", f);
+	}
+	if (!judged)
+		return;
+	fputs("<table>\n", f);
 	machine_header(r, f, "allocator", 1);
 	for (size_t a = 0; a < na; a++) {
 		fputs("<tr><th>", f);
@@ -190,7 +263,7 @@ static void verdicts(const ct_report_t *r, FILE *f)
 {
 	const char *names[64];
 	size_t na = alloc_names(r, names, 64);
-	fputs("<h2 id=\"verdicts\">Verdicts</h2>\n<p class=\"legend\">Each cell: the verdict, then "
+	fputs("<h2 id=\"claims\">Claims in detail</h2>\n<p class=\"legend\">Each cell: the verdict, then "
 	      "the numbers that decided it — a ratio of medians with its 95% confidence interval "
 	      "(Hodges–Lehmann/Moses, distribution-free). A point <b>HOLDS</b> when the whole "
 	      "interval is on the claim's side of the threshold, <b>FAILS</b> when it is all on "
@@ -489,6 +562,8 @@ int _ct_report_html(const ct_report_t *r, const ct_figures_t *figs, const char *
 	if (!f)
 		return -1;
 	head(r, f);
+	glance(r, f);
+	trust(r, f);
 	verdicts(r, f);
 	mechanisms(r, f);
 	figures(r, figs, f);

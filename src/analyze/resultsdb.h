@@ -31,6 +31,7 @@ typedef struct {
 	uint64_t size_bytes;
 	unsigned threads, rep;
 	bool ok;                   /* status == "ok" */
+	unsigned status;           /* id of the status text: "ok", "failed", ... */
 	unsigned error;            /* id of the error text; 0 is "" */
 	double m[CT_NMETRICS];
 } ct_row_t;
