@@ -159,12 +159,12 @@ void _ct_cell_gap(const ct_rdir_t *d, const ct_claim_t *c, unsigned th, char *wh
 /* ---------------------------------------------------------------- the matrix */
 
 /* "7.00x": the deciding ratio of row, "" without one. */
-static void deciding(const ct_vrow_t *row, char *buf, size_t len)
+static void deciding(const ct_vrow_t *row, const char *unit, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	if (row && row->decisive >= 0) {
 		_ct_fmt_num(row->pts[row->decisive].r.ratio, buf, len);
-		cat(buf, len, "x");
+		cat(buf, len, "%s", unit);
 	}
 }
 
@@ -181,7 +181,7 @@ static void text_cell(const ct_report_t *r, size_t k, const ct_claim_t *c, size_
 	ct_series(&r->dirs[k], al, pl, 64);
 	const ct_vrow_t *row = ct_verdict_find(&r->v[k], c, al[s], pl[s], th);
 	char x[32], cell[48];
-	deciding(row, x, sizeof x);
+	deciding(row, "x", x, sizeof x);
 	unsigned t0;
 	bool base = c->q == CT_Q_CONTENTION && ct_rdir_threads(&r->dirs[k], -1, &t0, 1) && th == t0;
 	if (row)
@@ -238,7 +238,7 @@ static void html_cell(const ct_report_t *r, size_t k, const ct_claim_t *c, unsig
 	}
 	const ct_outcome_style_t *st = _ct_outcome_style(row->v);
 	ct_vrow_why(&r->dirs[k], row, why, sizeof why);
-	deciding(row, x, sizeof x);
+	deciding(row, "", x, sizeof x); /* the legend says these are ratios */
 	fprintf(f, "<td class=\"%s\" title=\"%s: ", st->cls, st->word);
 	_ct_html_esc(f, why);
 	fprintf(f, "\"><b>%c</b> %s</td>", st->letter, x);
@@ -267,9 +267,15 @@ void _ct_glance_html(const ct_report_t *r, size_t k, FILE *f)
 	const ct_rdir_t *d = &r->dirs[k];
 	unsigned al[64], pl[64], th[256];
 	size_t ns = ct_series(d, al, pl, 64), nt = ct_rdir_threads(d, -1, th, 256);
+	ct_trust_item_t it[CT_TRUST_MAX];
+	ct_trust_t w = _ct_trust_worst(it, _ct_trust_items(d, it, CT_TRUST_MAX));
 	fprintf(f, "<div class=\"matrix\"><table class=\"matrix\"><caption>[%zu] ", k + 1);
 	_ct_html_esc(f, d->label);
-	fputs(" — claims × allocator × threads</caption>\n", f);
+	fputs(" — claims × allocator × threads", f);
+	if (w != CT_TRUST_GOOD) /* a noisy study must not look as sure as a clean one */
+		fprintf(f, " <span class=\"%s\">&nbsp;data: %s, see the panel&nbsp;</span>",
+			w == CT_TRUST_BAD ? "t-bad" : "t-caution", _ct_trust_word(w));
+	fputs("</caption>\n", f);
 	html_head(d, al, pl, ns, th, nt, f);
 	for (size_t c = 0; c < ct_nclaims; c++) {
 		const ct_claim_t *cl = &ct_claims[c];
@@ -279,11 +285,12 @@ void _ct_glance_html(const ct_report_t *r, size_t k, FILE *f)
 		if (!_ct_claim_judged(r, k, cl)) {
 			char why[512], cmd[1200];
 			_ct_claim_gap(d, cl, why, sizeof why, cmd, sizeof cmd);
-			fprintf(f, "<td class=\"NA gap\" colspan=\"%zu\">not judged: ", ns * nt);
+			/* the div keeps this text from widening the table: it wraps instead */
+			fprintf(f, "<td class=\"NA gap\" colspan=\"%zu\"><div>not judged: ", ns * nt);
 			_ct_html_esc(f, why);
 			fputs(" — <code>", f);
 			_ct_html_esc(f, cmd);
-			fputs("</code></td></tr>\n", f);
+			fputs("</code></div></td></tr>\n", f);
 			continue;
 		}
 		for (size_t s = 0; s < ns; s++)
