@@ -59,6 +59,14 @@ if [ "$has_gnuplot" = 1 ]; then
 		expect "$f.svg" test -s "$work/known/report/figures/$f.svg"
 		expect "$f.png" test -s "$work/known/report/figures/$f.png"
 	done
+	for f in ratio-0-smaug ratio-0-bilbo; do
+		expect "$f.png" test -s "$work/known/report/figures/$f.png"
+	done
+	# the heatmap labels a cell whose CI includes 1 as the tables do: gamma's
+	# large Smaug sizes are built with heap = stack
+	expect "heatmap: ~ cells" grep -q ' 0 "1.00x ~"$' "$work/known/report/data/heatmap-0-smaug-2.dat"
+	expect "heatmap: decided cells" grep -q ' 1 "3.00x"$' "$work/known/report/data/heatmap-0-smaug-0.dat"
+	expect "no gnuplot errors" test ! -s "$work/known/report/figures/gnuplot.log"
 	expect "no latency figure without latency columns" \
 		test ! -e "$work/known/report/figures/latency-0-bilbo.png"
 	"$contend" report -q "$work/latency" 2>/dev/null

@@ -1,7 +1,7 @@
 /* report_fmt.c — how the report writes numbers and HTML text, shared by
  * every writer (text, HTML, the glance matrix, the trust panel, compare)
  * so that a ratio reads the same everywhere. */
-#include "report_parts.h"
+#include "report_fmt.h"
 
 #include <math.h>
 

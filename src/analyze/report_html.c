@@ -36,7 +36,7 @@ static const char css[] =
 	"div.trust td:first-child{white-space:nowrap}div.trust p{margin:0 0 .2em}.t-good{background:#cfe3f6}"
 	".t-caution{background:#ffe9a8}.t-bad{background:#e66100;color:#fff;font-weight:700}"
 	"p.overall{padding:2px 5px}p.para{margin:.2em 0;font-size:.92em}abbr{color:#444}"
-	"td.undecided{color:#777}td.seedv{color:#555;font-style:italic}\n";
+	"td.rise{background:#fdd0a2}td.fall{background:#cfe3f6}td.undecided{color:#777}td.seedv{color:#555;font-style:italic}\n";
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -325,15 +325,13 @@ static void figure(const ct_report_t *r, const ct_figure_t *fig, FILE *f)
 	fputs("</small></figcaption></figure>\n", f);
 }
 
-static void figures(const ct_report_t *r, const ct_figures_t *F, FILE *f)
+/* The figures of one kind (contention) or of every other kind, one row per
+ * figure group with a column per machine. */
+static void figure_rows(const ct_report_t *r, const ct_figures_t *F, bool contention, FILE *f)
 {
-	fputs("<h2 id=\"figures\">Figures</h2>\n", f);
-	if (F->note[0]) {
-		fputs("<p class=\"partial\">", f);
-		esc(f, F->note);
-		fputs("</p>\n", f);
-	}
 	for (size_t i = 0; i < F->n; i++) {
+		if ((strcmp(F->fig[i].kind, "contention") == 0) != contention)
+			continue;
 		bool first = true;
 		for (size_t j = 0; j < i; j++)
 			first &= strcmp(F->fig[j].group, F->fig[i].group) != 0;
@@ -348,10 +346,25 @@ static void figures(const ct_report_t *r, const ct_figures_t *F, FILE *f)
 			if (j < F->n)
 				figure(r, &F->fig[j], f);
 			else
-				fputs("<div></div>\n", f);
+				fputs("<div class=\"NA\"><small>no such figure for this machine: it did "
+				      "not run this workload at two or more thread counts</small></div>\n", f);
 		}
 		fputs("</div>\n", f);
 	}
+}
+
+static void figures(const ct_report_t *r, const ct_figures_t *F, FILE *f)
+{
+	fputs("<h2 id=\"figures\">Figures</h2>\n<p class=\"legend\">Per workload: ns/op per "
+	      "thread, the heap/stack ratio (above 1 the stack is faster), the ratio as a heatmap "
+	      "(hatched, with ~: its 95% CI includes 1), and throughput against the ideal. Panels "
+	      "of a figure share their axes; one legend per figure.</p>\n", f);
+	if (F->note[0]) {
+		fputs("<p class=\"partial\">", f);
+		esc(f, F->note);
+		fputs("</p>\n", f);
+	}
+	figure_rows(r, F, false, f);
 }
 
 /* ---------------------------------------------------------------- contention */
@@ -368,20 +381,27 @@ static void contention_row(const ct_rdir_t *d, const ct_contention_t *c, FILE *f
 	}
 	if (!isnan(c->eff.ratio))
 		snprintf(eff, sizeof eff, "%.0f%%", 100 * c->eff.ratio);
-	const char *cls = !c->cf.has_ci ? "" : c->cf.lo > 1.1 ? " class=\"FAILS\""
-		       : c->cf.hi < 0.9 ? " class=\"HOLDS\"" : "";
+	/* the text report's marks: ^ rises, v falls (the CI excludes 1); colour only then */
+	bool up = c->cf.has_ci && c->cf.lo > 1, down = c->cf.has_ci && c->cf.hi < 1;
+	const char *cls = up ? " rise" : down ? " fall" : "";
+	strcat(v, up ? " ^" : down ? " v" : "");
 	fprintf(f, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", ct_rstr(d, c->g->workload),
 		ct_rstr(d, c->g->mode), ct_rstr(d, c->g->size));
 	esc(f, name);
-	fprintf(f, "</td><td class=\"num\">%u</td><td class=\"num\"%s>%s</td><td class=\"num\">%s</td>"
+	fprintf(f, "</td><td class=\"num\">%u</td><td class=\"num%s\">%s</td><td class=\"num\">%s</td>"
 		   "<td class=\"num\">%s</td></tr>\n", c->g->threads, cls, v, ci, eff);
 }
 
-static void contention(const ct_report_t *r, FILE *f)
+static void contention(const ct_report_t *r, const ct_figures_t *F, FILE *f)
 {
-	fputs("<h2 id=\"contention\">Contention factors</h2>\n<p class=\"legend\">ns/op per thread "
-	      "at N threads ÷ at the smallest thread count, with its 95% CI (1.00: no contention); "
-	      "efficiency = ops/s at N ÷ (N × ops/s at 1 thread), 100% is perfect scaling.</p>\n", f);
+	fputs("<h2 id=\"contention\">Contention</h2>\n<p class=\"legend\">The contention "
+	      "workloads, every allocator side by side: ns/op per thread and the throughput of all "
+	      "threads against threads.</p>\n", f);
+	figure_rows(r, F, true, f);
+	fputs("<h3>Contention factors</h3>\n<p class=\"legend\">ns/op per thread at N threads ÷ "
+	      "at the smallest thread count, with its 95% CI (1.00: no contention; ^ rises, v "
+	      "falls: the CI excludes 1, coloured); efficiency = ops/s at N ÷ (N × ops/s at 1 "
+	      "thread), 100% is perfect scaling.</p>\n", f);
 	for (size_t k = 0; k < r->ndirs; k++) {
 		const ct_rdir_t *d = &r->dirs[k];
 		fprintf(f, "<details%s><summary>[%zu] ", k == 0 ? " open" : "", k + 1);
@@ -568,7 +588,7 @@ int _ct_report_html(const ct_report_t *r, const ct_figures_t *figs, const char *
 	verdicts(r, f);
 	mechanisms(r, f);
 	figures(r, figs, f);
-	contention(r, f);
+	contention(r, figs, f);
 	seed_tables(r, f);
 	machines(r, f);
 	failures(r, f);

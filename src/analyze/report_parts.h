@@ -6,6 +6,7 @@
 #define CT_REPORT_PARTS_H
 
 #include "figures.h"
+#include "report_fmt.h"
 #include "resultsdb.h"
 #include "verdict.h"
 
@@ -79,10 +80,6 @@ ct_trust_t _ct_trust_worst(const ct_trust_item_t *items, size_t n);
 void _ct_trust_text(const ct_report_t *r, size_t k, FILE *f);
 void _ct_trust_html(const ct_report_t *r, size_t k, FILE *f, bool compact);
 
-/* ns/op or ratios for humans: 3 significant digits (whole numbers up to 10^7,
- * then M and G), no exponent. */
-void _ct_fmt_num(double v, char *buf, size_t len);
-/* s with <, >, & and " escaped for HTML text and attributes. */
-void _ct_html_esc(FILE *f, const char *s);
+
 
 #endif
