@@ -91,6 +91,14 @@ expect "multi: exit 0" test $? -eq 0
 expect "multi: side by side" grep -q "Verdicts side by side" <<<"$out"
 expect "multi: both machines" grep -q "Other CPU" "$work/multi/report.html"
 expect "multi: machine table" grep -q "Synthetic CPU</td><td>Other CPU" "$work/multi/report.html"
+# the seed-layout tables: every thread count, the seed's published figures
+# beside (quoted: M1 Max Smaug 1KB stack 78.36 ns, heap 207.6 ns), and a size
+# the study lacks said so with the command that fills it
+mh=$work/multi/report.html
+expect "seed tables: quoted figures labelled" grep -q "quoted from the seed README, not measured here" "$mh"
+expect "seed tables: M1 Max 1KiB" grep -q '>78.4</td><td class="num seedv" rowspan="2">208</td>' "$mh"
+expect "seed tables: 2 threads" grep -q '<td class="num">2</td>' "$mh"
+expect "seed tables: missing size" grep -q "the study ran no smaug at 2KiB. To fill it: <code>contend run -w smaug -m stack,heap -s 2KiB" "$mh"
 
 # ---------------------------------------------------------------- compare
 out=$("$contend" compare "$work/known" "$work/shifted" 2>&1)

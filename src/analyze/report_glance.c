@@ -91,6 +91,42 @@ static bool sizes_in_scope(const ct_rdir_t *d, int wl, const ct_claim_t *c)
 	return false;
 }
 
+/* ---------------------------------------------------------------- series of several machines */
+
+size_t _ct_series_names(const ct_report_t *r, const char **names, size_t max)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < r->ndirs; k++) {
+		const ct_rdir_t *d = &r->dirs[k];
+		unsigned al[64], pl[64];
+		size_t ns = ct_series(d, al, pl, 64);
+		for (size_t s = 0; s < ns; s++) {
+			char name[160];
+			ct_series_name(d, al[s], pl[s], name, sizeof name);
+			size_t i = 0;
+			while (i < n && strcmp(names[i], name) != 0)
+				i++;
+			if (i == n && n < max && (names[n] = strdup(name)))
+				n++;
+		}
+	}
+	return n;
+}
+
+/* The series of d called name, or false. */
+bool _ct_series_named(const ct_rdir_t *d, const char *name, unsigned *al, unsigned *pl)
+{
+	unsigned a[64], p[64];
+	size_t ns = ct_series(d, a, p, 64);
+	for (size_t s = 0; s < ns; s++) {
+		char n[160];
+		ct_series_name(d, a[s], p[s], n, sizeof n);
+		if (strcmp(n, name) == 0)
+			return *al = a[s], *pl = p[s], true;
+	}
+	return false;
+}
+
 /* ---------------------------------------------------------------- empty claims and cells */
 
 bool _ct_claim_judged(const ct_report_t *r, size_t k, const ct_claim_t *c)

@@ -143,40 +143,6 @@ static void trust(const ct_report_t *r, FILE *f)
 
 /* ---------------------------------------------------------------- verdicts */
 
-static size_t alloc_names(const ct_report_t *r, const char **names, size_t max)
-{
-	size_t n = 0;
-	for (size_t k = 0; k < r->ndirs; k++) {
-		const ct_rdir_t *d = &r->dirs[k];
-		unsigned al[64], pl[64];
-		size_t ns = ct_series(d, al, pl, 64);
-		for (size_t s = 0; s < ns; s++) {
-			char name[160];
-			ct_series_name(d, al[s], pl[s], name, sizeof name);
-			size_t i = 0;
-			while (i < n && strcmp(names[i], name) != 0)
-				i++;
-			if (i == n && n < max && (names[n] = strdup(name)))
-				n++;
-		}
-	}
-	return n;
-}
-
-/* The series of d called name, or false. */
-static bool series_named(const ct_rdir_t *d, const char *name, unsigned *al, unsigned *pl)
-{
-	unsigned a[64], p[64];
-	size_t ns = ct_series(d, a, p, 64);
-	for (size_t s = 0; s < ns; s++) {
-		char n[160];
-		ct_series_name(d, a[s], p[s], n, sizeof n);
-		if (strcmp(n, name) == 0)
-			return *al = a[s], *pl = p[s], true;
-	}
-	return false;
-}
-
 static void machine_header(const ct_report_t *r, FILE *f, const char *first, int per_thread_cols)
 {
 	fprintf(f, "<tr><th rowspan=\"2\">%s</th>", first);
@@ -202,7 +168,7 @@ static void verdict_cell(const ct_report_t *r, size_t k, const ct_claim_t *c, co
 {
 	const ct_rdir_t *d = &r->dirs[k];
 	unsigned al, pl;
-	const ct_vrow_t *row = series_named(d, name, &al, &pl) ? ct_verdict_find(&r->v[k], c, al, pl, th)
+	const ct_vrow_t *row = _ct_series_named(d, name, &al, &pl) ? ct_verdict_find(&r->v[k], c, al, pl, th)
 							       : NULL;
 	char why[512];
 	if (!row) {
@@ -263,7 +229,7 @@ static void claim_table(const ct_report_t *r, const ct_claim_t *c, const char **
 static void verdicts(const ct_report_t *r, FILE *f)
 {
 	const char *names[64];
-	size_t na = alloc_names(r, names, 64);
+	size_t na = _ct_series_names(r, names, 64);
 	fputs("<h2 id=\"claims\">Claims in detail</h2>\n<p class=\"legend\">Each cell: the verdict, then "
 	      "the numbers that decided it — a ratio of medians with its 95% confidence interval "
 	      "(Hodges–Lehmann/Moses, distribution-free). A point <b>HOLDS</b> when the whole "
@@ -415,114 +381,6 @@ static void contention(const ct_report_t *r, const ct_figures_t *F, FILE *f)
 	}
 }
 
-/* ---------------------------------------------------------------- seed-style tables */
-
-/* "12.6" ns/op of a benchmark, or "—". */
-static void ns_cell(const ct_group_t *g, FILE *f)
-{
-	char v[16];
-	if (!g || !g->nok) {
-		fputs("<td class=\"NA\">—</td>", f);
-		return;
-	}
-	_ct_fmt_num(g->ns.median, v, sizeof v);
-	fprintf(f, "<td class=\"num\">%s</td>", v);
-}
-
-static void ratio_cell(const ct_group_t *h, const ct_group_t *s, FILE *f)
-{
-	ct_ratio_t q;
-	if (!h || !s || !h->nok || !s->nok ||
-	    ct_ratio_ci(h->v[CT_M_NS], h->nok, s->v[CT_M_NS], s->nok, 0.95, &q)) {
-		fputs("<td class=\"NA\">—</td>", f);
-		return;
-	}
-	char v[16];
-	_ct_fmt_num(q.ratio, v, sizeof v);
-	bool sig = q.has_ci && (q.lo > 1 || q.hi < 1);
-	fprintf(f, "<td class=\"num %s\">%sx%s</td>", q.ratio > 1 ? "HOLDS" : "FAILS", v, sig ? "" : " ~");
-}
-
-/* One row of a seed-style table: a size, and per machine stack, heap, ratios. */
-static void seed_row(const ct_report_t *r, const char *wl, const char *alloc, uint64_t size, FILE *f)
-{
-	char b[32];
-	fprintf(f, "<tr><th>%s</th>", ct_format_size(size, b, sizeof b));
-	for (size_t k = 0; k < r->ndirs; k++) {
-		const ct_rdir_t *d = &r->dirs[k];
-		unsigned th[256], al, pl;
-		size_t nt = ct_rdir_threads(d, -1, th, 256);
-		int w = ct_rdir_id(d, wl), h = ct_rdir_id(d, "heap"), s = ct_rdir_id(d, "stack");
-		bool ok = w >= 0 && h >= 0 && s >= 0 && nt && series_named(d, alloc, &al, &pl);
-#define FIND(mode, t) (ok ? ct_rdir_find(d, (unsigned)w, (unsigned)(mode), size, al, pl, (t)) : NULL)
-		ns_cell(FIND(s, th[0]), f);
-		ns_cell(FIND(h, th[0]), f);
-		ratio_cell(FIND(h, th[0]), FIND(s, th[0]), f);
-		ratio_cell(FIND(h, th[nt ? nt - 1 : 0]), FIND(s, th[nt ? nt - 1 : 0]), f);
-#undef FIND
-	}
-	fputs("</tr>\n", f);
-}
-
-static void seed_table(const ct_report_t *r, const char *wl, const char *alloc, FILE *f)
-{
-	uint64_t sizes[256];
-	size_t n = 0;
-	for (size_t k = 0; k < r->ndirs; k++) {
-		uint64_t sz[128];
-		int w = ct_rdir_id(&r->dirs[k], wl);
-		size_t ns = w >= 0 ? ct_rdir_sizes(&r->dirs[k], w, sz, 128) : 0;
-		for (size_t i = 0; i < ns; i++) {
-			size_t j = 0;
-			while (j < n && sizes[j] != sz[i])
-				j++;
-			if (j == n && n < 256)
-				sizes[n++] = sz[i];
-		}
-	}
-	fprintf(f, "<h3>%s, ", wl);
-	esc(f, alloc);
-	fputs("</h3>\n<table><tr><th rowspan=\"2\">size</th>", f);
-	for (size_t k = 0; k < r->ndirs; k++) {
-		fprintf(f, "<th colspan=\"4\">[%zu] ", k + 1);
-		esc(f, r->dirs[k].label);
-		fputs("</th>", f);
-	}
-	fputs("</tr>\n<tr>", f);
-	for (size_t k = 0; k < r->ndirs; k++) {
-		unsigned th[256];
-		size_t nt = ct_rdir_threads(&r->dirs[k], -1, th, 256);
-		unsigned lo = nt ? th[0] : 1, hi = nt ? th[nt - 1] : 1;
-		fprintf(f, "<th>stack ns/op, %u thr</th><th>heap ns/op, %u thr</th><th>heap/stack, "
-			   "%u thr</th><th>heap/stack, %u thr</th>", lo, lo, lo, hi);
-	}
-	fputs("</tr>\n", f);
-	for (size_t i = 0; i < n; i++)
-		seed_row(r, wl, alloc, sizes[i], f);
-	fputs("</table>\n", f);
-}
-
-static void seed_tables(const ct_report_t *r, FILE *f)
-{
-	const char *names[64];
-	size_t na = alloc_names(r, names, 64);
-	fputs("<h2 id=\"tables\">Stack vs heap, as in the seed's tables</h2>\n<p class=\"legend\">"
-	      "Median ns/op per thread; heap/stack is the ratio of medians, <b>~</b> where its 95% CI "
-	      "includes 1 (not a significant difference).</p>\n", f);
-	const ct_rdir_t *d0 = &r->dirs[0];
-	for (size_t i = 0; i < d0->ngroups; i++) {
-		unsigned wl = d0->groups[i].workload;
-		if (i > 0 && wl == d0->groups[i - 1].workload)
-			continue;
-		if (ct_rdir_id(d0, "heap") < 0 || ct_rdir_id(d0, "stack") < 0)
-			continue;
-		for (size_t a = 0; a < na; a++)
-			seed_table(r, ct_rstr(d0, wl), names[a], f);
-	}
-	for (size_t a = 0; a < na; a++)
-		free((char *)names[a]);
-}
-
 /* ---------------------------------------------------------------- machines, failures */
 
 static void machines(const ct_report_t *r, FILE *f)
@@ -589,7 +447,7 @@ int _ct_report_html(const ct_report_t *r, const ct_figures_t *figs, const char *
 	mechanisms(r, f);
 	figures(r, figs, f);
 	contention(r, figs, f);
-	seed_tables(r, f);
+	_ct_seed_tables_html(r, f);
 	machines(r, f);
 	failures(r, f);
 	fputs("<p class=\"legend\">Made by contend " CT_VERSION ". Text: report.txt; figure data: "

@@ -55,6 +55,14 @@ void _ct_claim_gap(const ct_rdir_t *d, const ct_claim_t *c, char *why, size_t wl
 /* Why the cell of claim c at thread count th is empty, when the claim has
  * verdicts elsewhere: "baseline" for the contention claims' smallest count. */
 void _ct_cell_gap(const ct_rdir_t *d, const ct_claim_t *c, unsigned th, char *why, size_t len);
+/* The series names ("glibc", "glibc/scatter") of every directory, first
+ * appearance first; names[] are malloc'd (free each). */
+size_t _ct_series_names(const ct_report_t *r, const char **names, size_t max);
+/* The series of d called name, or false. */
+bool _ct_series_named(const ct_rdir_t *d, const char *name, unsigned *al, unsigned *pl);
+/* The stack-vs-heap tables in the seed's layout beside its published
+ * numbers (report_seed.c). */
+void _ct_seed_tables_html(const ct_report_t *r, FILE *f);
 /* The `contend run` options that repeat d's allocators and thread counts. */
 void _ct_run_scope(const ct_rdir_t *d, char *buf, size_t len);
 
