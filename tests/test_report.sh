@@ -43,6 +43,23 @@ expect "contention table" grep -q "^bilbo *heap *16B *alpha *1.50 \[" <<<"$out"
 expect "mechanism: faults" grep -q "smaug heap, beta: page faults rise with size" <<<"$out"
 expect "mechanism: switches" grep -q "bilbo heap, gamma: voluntary context switches rise" <<<"$out"
 expect "report.txt saved" test -s "$work/known/report/report.txt"
+# the first screen of the text report: the matrix, the paragraphs, the trust lines
+expect "matrix: C1 alpha" grep -Eq '^C1 +alpha +H 7.00x +H 10.5x' <<<"$out"
+expect "matrix: C5 baseline" grep -Eq '^ +gamma +base +\? 1.10x' <<<"$out"
+expect "paragraph per allocator" grep -q "^Under beta: bilbo: heap/stack 7.00x at 1 thread" <<<"$out"
+expect "trust: overall" grep -q "^Overall: caution" <<<"$out"
+expect "trust: repetitions" grep -Eq '^  good +repetitions per point +9 to 9, median 9 \(planned 9\)' <<<"$out"
+"$gen" gen "$work/wide" wide || exit 1
+wide=$("$contend" report --no-figures "$work/wide" 2>&1)
+expect "trust: noisy study" grep -q "^Overall: do not trust: 3 lines (points within the CI target, unstable points, load at start)" <<<"$wide"
+expect "trust: load" grep -Eq '^  do not trust +load at start +1.77 on 2 cores' <<<"$wide"
+expect "trust: unstable" grep -Eq '^  do not trust +unstable points +104 of 208' <<<"$wide"
+expect "trust: oversubscribed" grep -Eq '^  caution +oversubscription +yes: up to 16 threads on 2 cores' <<<"$wide"
+expect "trust: VM" grep -Eq '^  caution +virtual machine +yes \(QEMU Virtual CPU\)' <<<"$wide"
+expect "gap: C3a said and filled" grep -q "^C3a   not judged: the study's smaug sizes (1KiB-64KiB) miss 128KiB-1MiB" <<<"$wide"
+expect "gap: command" grep -q "to fill: contend run -w smaug -m stack,heap -s 128KiB-1MiB -a glibc,mimalloc,tcmalloc,jemalloc -t 1,2,4,8,16" <<<"$wide"
+expect "html: anchors" bash -c "for a in verdicts trust figures contention machines; do grep -q \"id=\\\"\$a\\\"\" '$work/wide/report/report.html' || exit 1; done"
+expect "html: table of contents" grep -q '<nav class="toc"><a href="#verdicts">' "$work/wide/report/report.html"
 
 # ---------------------------------------------------------------- report.html
 html=$work/known/report/report.html
