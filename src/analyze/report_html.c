@@ -1,8 +1,11 @@
 /* report_html.c — report.html: one self-contained page, readable offline.
- * Verdicts first (one table per claim, machines side by side), likely
- * mechanisms, then the figures (PNG embedded as base64 data URIs, one
- * column per machine), the contention factors, the stack-vs-heap tables in
- * the seed's layout, then the machines. Nothing refers to the network.
+ * A table of contents, then the first screen: per machine the claims matrix
+ * beside the trust panel, and a paragraph per allocator (report_glance.c,
+ * report_trust.c); then the trust lines in full, the verdicts in detail (one
+ * table per claim, machines side by side), likely mechanisms, the figures
+ * (PNG embedded as base64 data URIs, one column per machine), contention
+ * (its figures and factors), the stack-vs-heap tables in the seed's layout
+ * (report_seed.c), then the machines. Nothing refers to the network.
  * Entry point: _ct_report_html(). */
 #include "contend.h"
 #include "report_parts.h"

@@ -1,7 +1,8 @@
 /* report_text.c — the text report (report.txt and stdout): the directories,
- * the verdicts per claim, allocator and thread count with the numbers that
- * decided them, several machines side by side, contention factors, likely
- * mechanisms and failures. Entry point: _ct_report_text(). */
+ * per directory the matrix at a glance and the trust lines (report_glance.c,
+ * report_trust.c), the verdicts per claim, allocator and thread count with
+ * the numbers that decided them, several machines side by side, contention
+ * factors, likely mechanisms and failures. Entry point: _ct_report_text(). */
 #include "report_parts.h"
 
 #include <math.h>
