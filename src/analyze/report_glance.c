@@ -178,18 +178,31 @@ void _ct_claim_gap(const ct_rdir_t *d, const ct_claim_t *c, char *why, size_t wl
 			 "repetitions)");
 }
 
-void _ct_cell_gap(const ct_rdir_t *d, const ct_claim_t *c, unsigned th, char *why, size_t len)
+void _ct_cell_gap(const ct_rdir_t *d, const ct_claim_t *c, const char *alloc, unsigned th,
+		  char *why, size_t len)
 {
-	unsigned t0;
-	bool base = ct_rdir_threads(d, -1, &t0, 1) && th == t0;
-	if (c->q == CT_Q_CONTENTION && base)
+	unsigned t0, tt[256], al, pl;
+	size_t nt = ct_rdir_threads(d, -1, tt, 256), i = 0;
+	while (i < nt && tt[i] != th)
+		i++;
+	const char *wl = c->workload ? c->workload : "bilbo,smaug";
+	if (c->q == CT_Q_CONTENTION && ct_rdir_threads(d, -1, &t0, 1) && th == t0) {
 		snprintf(why, len, "baseline: %s compares each thread count with %u thread%s", c->id,
 			 t0, t0 == 1 ? "" : "s");
-	else if (th < c->min_threads)
+		return;
+	}
+	if (th < c->min_threads) {
 		snprintf(why, len, "%s is judged from %u threads", c->id, c->min_threads);
+		return;
+	}
+	if (!_ct_series_named(d, alloc, &al, &pl))
+		snprintf(why, len, "this machine did not run %s", alloc);
+	else if (i == nt)
+		snprintf(why, len, "this machine did not run %u thread%s", th, th == 1 ? "" : "s");
 	else
-		snprintf(why, len, "no %s point at %u threads with good repetitions on both sides "
-			 "for this allocator", c->workload ? c->workload : "", th);
+		snprintf(why, len, "no %s point at %u thread%s with good repetitions of both sides "
+			 "under %s (see Failed repetitions)", wl, th, th == 1 ? "" : "s", alloc);
+	cat(why, len, "; to fill: contend run -w %s -m stack,heap -a %s -t %u", wl, alloc, th);
 }
 
 /* ---------------------------------------------------------------- the matrix */
@@ -266,7 +279,9 @@ static void html_cell(const ct_report_t *r, size_t k, const ct_claim_t *c, unsig
 	const ct_vrow_t *row = ct_verdict_find(&r->v[k], c, al, pl, th);
 	char why[512], x[32];
 	if (!row) {
-		_ct_cell_gap(&r->dirs[k], c, th, why, sizeof why);
+		char name[160];
+		ct_series_name(&r->dirs[k], al, pl, name, sizeof name);
+		_ct_cell_gap(&r->dirs[k], c, name, th, why, sizeof why);
 		fputs("<td class=\"NA\" title=\"", f);
 		_ct_html_esc(f, why);
 		fprintf(f, "\">%s</td>", strncmp(why, "baseline", 8) == 0 ? "base" : "—");

@@ -175,7 +175,10 @@ static void verdict_cell(const ct_report_t *r, size_t k, const ct_claim_t *c, co
 							       : NULL;
 	char why[512];
 	if (!row) {
-		_ct_cell_gap(d, c, th, why, sizeof why);
+		if (_ct_claim_judged(r, k, c))
+			_ct_cell_gap(d, c, name, th, why, sizeof why);
+		else
+			snprintf(why, sizeof why, "[%zu] cannot judge %s at all: see above", k + 1, c->id);
 		fputs("<td class=\"NA\">—<br><small>", f);
 		esc(f, why);
 		fputs("</small></td>", f);

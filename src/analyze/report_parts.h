@@ -52,9 +52,11 @@ bool _ct_claim_judged(const ct_report_t *r, size_t k, const ct_claim_t *c);
  * `contend run` command that would fill it. */
 void _ct_claim_gap(const ct_rdir_t *d, const ct_claim_t *c, char *why, size_t wlen, char *cmd,
 		   size_t clen);
-/* Why the cell of claim c at thread count th is empty, when the claim has
- * verdicts elsewhere: "baseline" for the contention claims' smallest count. */
-void _ct_cell_gap(const ct_rdir_t *d, const ct_claim_t *c, unsigned th, char *why, size_t len);
+/* Why the cell of claim c, series alloc ("glibc") and thread count th is
+ * empty, when the claim has verdicts elsewhere, and the command that fills
+ * it; "baseline: ..." for a contention claim's smallest thread count. */
+void _ct_cell_gap(const ct_rdir_t *d, const ct_claim_t *c, const char *alloc, unsigned th,
+		  char *why, size_t len);
 /* The series names ("glibc", "glibc/scatter") of every directory, first
  * appearance first; names[] are malloc'd (free each). */
 size_t _ct_series_names(const ct_report_t *r, const char **names, size_t max);
