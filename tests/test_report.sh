@@ -53,7 +53,7 @@ expect "trust: repetitions" grep -Eq '^  good +repetitions per point +9 to 9, me
 wide=$("$contend" report --no-figures "$work/wide" 2>&1)
 expect "trust: noisy study" grep -q "^Overall: do not trust: 3 lines (points within the CI target, unstable points, load at start)" <<<"$wide"
 expect "trust: load" grep -Eq '^  do not trust +load at start +1.77 on 2 cores' <<<"$wide"
-expect "trust: unstable" grep -Eq '^  do not trust +unstable points +104 of 208' <<<"$wide"
+expect "trust: unstable" grep -Eq '^  do not trust +unstable points +104 of 260' <<<"$wide"
 expect "trust: oversubscribed" grep -Eq '^  caution +oversubscription +yes: up to 16 threads on 2 cores' <<<"$wide"
 expect "trust: VM" grep -Eq '^  caution +virtual machine +yes \(QEMU Virtual CPU\)' <<<"$wide"
 expect "gap: C3a said and filled" grep -q "^C3a   not judged: the study's smaug sizes (1KiB-64KiB) miss 128KiB-1MiB" <<<"$wide"

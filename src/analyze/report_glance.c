@@ -383,7 +383,8 @@ static void span_range(const span_t *s, char *buf, size_t len)
 		snprintf(buf, len, "%s-%sx", a, b);
 }
 
-/* "rises 2.6x", "falls to 0.8x", "stays flat (1.02x, within noise)" */
+/* "rises 2.6x", "falls to 0.8x", "stays flat (1.02x, within noise)",
+ * "moves 3.5x, within noise": a change counts only where its CI excludes 1. */
 static void span_words(const span_t *s, char *buf, size_t len)
 {
 	char x[48];
@@ -392,8 +393,14 @@ static void span_words(const span_t *s, char *buf, size_t len)
 		snprintf(buf, len, "rises %s", x);
 	else if (s->down == s->n)
 		snprintf(buf, len, "falls to %s", x);
-	else if (!s->up && !s->down)
+	else if (!s->up && !s->down && s->lo >= 0.9 && s->hi <= 1.1)
 		snprintf(buf, len, "stays flat (%s, within noise)", x);
+	else if (!s->up && !s->down)
+		snprintf(buf, len, "moves %s, within noise (no CI excludes 1)", x);
+	else if (!s->down)
+		snprintf(buf, len, "rises at %zu of %zu sizes (%s)", s->up, s->n, x);
+	else if (!s->up)
+		snprintf(buf, len, "falls at %zu of %zu sizes (%s)", s->down, s->n, x);
 	else
 		snprintf(buf, len, "moves %s (rises at %zu, falls at %zu of %zu sizes)", x, s->up,
 			 s->down, s->n);

@@ -125,15 +125,14 @@ static void ci_item(const ct_rdir_t *d, ct_trust_item_t *out, size_t *n, size_t 
 
 static void unstable_item(const ct_rdir_t *d, ct_trust_item_t *out, size_t *n, size_t max)
 {
-	double u = kv_num(d, "plan.unstable_points"), pts = kv_num(d, "plan.points");
+	/* contend counts unstable points per allocator: plan.points is per allocator */
+	double u = kv_num(d, "plan.unstable_points"), pts = (double)d->ngroups;
 	if (isnan(u)) {
 		ct_trust_item_t *it = add(out, n, max, "unstable points", CT_TRUST_CAUTION);
 		snprintf(it->value, sizeof it->value, "not recorded in machine.json");
 		snprintf(it->todo, sizeof it->todo, "judge by the CI line above");
 		return;
 	}
-	if (!(pts > 0))
-		pts = (double)d->ngroups;
 	double frac = pts > 0 ? u / pts : 0;
 	ct_trust_t lv = u == 0 ? CT_TRUST_GOOD : frac <= 0.1 ? CT_TRUST_CAUTION : CT_TRUST_BAD;
 	ct_trust_item_t *it = add(out, n, max, "unstable points", lv);
