@@ -14,7 +14,7 @@ set xtics 2
 set format x '%g'
 set xlabel 'threads'
 set logscale y 10
-set format y '%g'
+set format y (ymax >= 1e6 ? '%.0s%c' : '%g')   # 1M, not 1e+06
 set yrange [ymin / 1.25 : ymax * 1.25]
 set ylabel 'ns/op per thread (median, 95% CI)'
 set title 'cost per operation, per thread'

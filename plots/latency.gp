@@ -12,7 +12,7 @@ set xrange [tmin / 1.35 : tmax * 1.35]
 set xtics 2
 set format x '%g'
 set yrange [ymin / 1.25 : ymax * 1.25]
-set format y '%g'
+set format y (ymax >= 1e6 ? '%.0s%c' : '%g')   # 1M, not 1e+06
 set xlabel 'threads'
 set ylabel 'latency of one op, ns'
 set multiplot layout rows, cols title ftitle font ',12' margins ML, MR, MB, MT spacing SX, SY

@@ -20,7 +20,7 @@ set format x '%g'
 set yrange [ymin / 1.25 : ymax * 1.25]   # one range for every panel
 set xlabel 'threads'
 set ylabel 'ns/op per thread (median, 95% CI)'
-set format y '%g'
+set format y (ymax >= 1e6 ? '%.0s%c' : '%g')   # 1M, not 1e+06
 set multiplot layout rows, cols title ftitle font ',12' margins ML, MR, MB, MT spacing SX, SY
 do for [p=1:npanel] {
 	set title ptitle[p]

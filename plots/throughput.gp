@@ -13,7 +13,7 @@ load dir.'common.gp'
 set xlabel 'threads'
 set ylabel 'ops/s ÷ ops/s at 1 thread (95% CI)'
 set xrange [0 : tmax * 1.08]
-if (tmax <= 16) { set xtics 2 } else { set xtics autofreq }
+if (tmax <= 8) { set xtics 1 } else { if (tmax <= 16) { set xtics 2 } else { set xtics autofreq } }
 set yrange [0 : ycap]
 set multiplot layout rows, cols title ftitle font ',12' margins ML, MR, MB, MT spacing SX, SY
 w = tmax / 150.0
