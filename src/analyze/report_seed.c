@@ -54,18 +54,18 @@ static const seed_pub_t *seed_for(const char *wl, uint64_t size)
 
 static void seed_cells(const seed_pub_t *p, size_t rows, FILE *f)
 {
-	double v[] = {p ? p->m1_stack : NAN, p ? p->m1_heap : NAN, p ? p->pi_stack : NAN,
-		      p ? p->pi_heap : NAN};
-	for (int m = 0; m < 2; m++) {
+	const double v[2][2] = {{p ? p->m1_stack : NAN, p ? p->m1_heap : NAN},
+				{p ? p->pi_stack : NAN, p ? p->pi_heap : NAN}};
+	for (size_t m = 0; m < 2; m++) {
 		char a[16], b[16], q[16];
 		if (!p) {
 			fprintf(f, "<td class=\"NA\" colspan=\"3\" rowspan=\"%zu\">the seed has no such "
 				   "size</td>", rows);
 			continue;
 		}
-		_ct_fmt_num(v[2 * m], a, sizeof a);
-		_ct_fmt_num(v[2 * m + 1], b, sizeof b);
-		_ct_fmt_num(v[2 * m + 1] / v[2 * m], q, sizeof q);
+		_ct_fmt_num(v[m][0], a, sizeof a);
+		_ct_fmt_num(v[m][1], b, sizeof b);
+		_ct_fmt_num(v[m][1] / v[m][0], q, sizeof q);
 		fprintf(f, "<td class=\"num seedv\" rowspan=\"%zu\">%s</td><td class=\"num seedv\" "
 			   "rowspan=\"%zu\">%s</td><td class=\"num seedv\" rowspan=\"%zu\">%sx</td>",
 			rows, a, rows, b, rows, q);
