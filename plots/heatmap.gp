@@ -8,7 +8,8 @@
 #   nx, xlab[j] (thread counts), ny, ylab[k] (sizes)
 #   cbmax      colour range is [1/cbmax, cbmax], log scale
 # Data: x_index  y_index  ratio  significant(0/1)  "label"
-#   (indices from 0; blank line between x columns)
+#   (indices from 0; blank line between x columns; a point not measured has
+#   ratio NaN and the label "no data")
 load dir.'common.gp'
 set palette defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b35806')
 set logscale cb

@@ -84,6 +84,12 @@ if [ "$has_gnuplot" = 1 ]; then
 	expect "heatmap: ~ cells" grep -q ' 0 "1.00x ~"$' "$work/known/report/data/heatmap-0-smaug-2.dat"
 	expect "heatmap: decided cells" grep -q ' 1 "3.00x"$' "$work/known/report/data/heatmap-0-smaug-0.dat"
 	expect "no gnuplot errors" test ! -s "$work/known/report/figures/gnuplot.log"
+	# a point left out: its heatmap cell says so rather than staying blank
+	mkdir -p "$work/gap"
+	grep -v ',smaug,heap,64KiB,65536,alpha,2,' "$work/known/results.csv" >"$work/gap/results.csv"
+	cp "$work/known/machine.json" "$work/gap/"
+	"$contend" report -q "$work/gap" >/dev/null 2>&1
+	expect "heatmap: no data" grep -q '^1 2 NaN 1 "no data"$' "$work/gap/report/data/heatmap-0-smaug-0.dat"
 	expect "no latency figure without latency columns" \
 		test ! -e "$work/known/report/figures/latency-0-bilbo.png"
 	"$contend" report -q "$work/latency" 2>/dev/null

@@ -356,7 +356,7 @@ static void heat_row(FILE *f, size_t t, size_t s, const ct_ratio_t *q)
 	bool sig = q->has_ci && (q->lo > 1 || q->hi < 1);
 	_ct_fmt_num(q->ratio, v, sizeof v);
 	if (isnan(q->ratio))
-		fprintf(f, "%zu %zu NaN 1 \"\"\n", t, s);
+		fprintf(f, "%zu %zu NaN 1 \"no data\"\n", t, s); /* a blank cell says why */
 	else
 		fprintf(f, "%zu %zu %.4g %d \"%sx%s\"\n", t, s, q->ratio, sig, v, sig ? "" : " ~");
 }
