@@ -59,8 +59,8 @@ static void seed_cells(const seed_pub_t *p, size_t rows, FILE *f)
 	for (size_t m = 0; m < 2; m++) {
 		char a[16], b[16], q[16];
 		if (!p) {
-			fprintf(f, "<td class=\"NA\" colspan=\"3\" rowspan=\"%zu\">the seed has no such "
-				   "size</td>", rows);
+			fprintf(f, "<td class=\"NA\" colspan=\"3\" rowspan=\"%zu\">not in the seed's "
+				   "tables</td>", rows);
 			continue;
 		}
 		_ct_fmt_num(v[m][0], a, sizeof a);
@@ -267,7 +267,7 @@ static void seed_table(const ct_report_t *r, const char *wl, const char *alloc, 
 	fputs("</table></details>\n", f);
 }
 
-/* Workloads of the seed (those with stack and heap modes) in any directory. */
+/* Workloads with stack and heap modes in any directory. */
 static bool seed_workload(const ct_report_t *r, const char *wl)
 {
 	for (size_t k = 0; k < r->ndirs; k++) {
@@ -284,18 +284,35 @@ static bool seed_workload(const ct_report_t *r, const char *wl)
 	return false;
 }
 
+/* The workload names of every directory, first appearance first. */
+static size_t workloads(const ct_report_t *r, const char **wls, size_t max)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < r->ndirs; k++)
+		for (size_t i = 0; i < r->dirs[k].ngroups; i++) {
+			const char *w = ct_rstr(&r->dirs[k], r->dirs[k].groups[i].workload);
+			size_t j = 0;
+			while (j < n && strcmp(wls[j], w) != 0)
+				j++;
+			if (j == n && n < max)
+				wls[n++] = w;
+		}
+	return n;
+}
+
 void _ct_seed_tables_html(const ct_report_t *r, FILE *f)
 {
-	static const char *const wls[] = {"bilbo", "smaug"};
+	const char *wls[64];
+	size_t nw = workloads(r, wls, 64);
 	const char *names[64];
 	size_t na = _ct_series_names(r, names, 64);
 	fputs("<h2 id=\"tables\">Stack vs heap, as in the seed's tables</h2>\n<p class=\"legend\">"
-	      "Median ns/op per thread with its 95% CI at every thread count; heap/stack is the "
+	      "Every workload with stack and heap modes. Median ns/op per thread with its 95% CI at every thread count; heap/stack is the "
 	      "ratio of medians with its CI, <b>~</b> and no colour where the CI includes 1 (no "
 	      "difference), orange where the stack is faster, blue where the heap is. The grey "
 	      "italic columns are the seed's own published single-thread figures (Go 1.25.4), "
 	      "quoted from its README for comparison — not measured by contend.</p>\n", f);
-	for (size_t w = 0; w < sizeof wls / sizeof wls[0]; w++)
+	for (size_t w = 0; w < nw; w++)
 		if (seed_workload(r, wls[w]))
 			for (size_t a = 0; a < na; a++)
 				seed_table(r, wls[w], names[a], a == 0, f);
