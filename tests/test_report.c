@@ -8,7 +8,9 @@
  *   test_report                 the unit checks
  *   test_report gen DIR KIND    write a synthetic results directory for
  *                               test_report.sh: KIND is known, shifted,
- *                               partial, latency or big (10 000 rows) */
+ *                               partial, latency, big (10 000 rows),
+ *                               wide (4 allocators, 1-16 threads, noisy)
+ *                               or wide2 (the same on a quiet machine) */
 #include "abstats.h"
 #include "resultsdb.h"
 #include "test.h"
@@ -346,10 +348,62 @@ static void gen_big(gen_t *g)
 		}
 }
 
+/* A wide, noisy study: four allocators at 1-16 threads (more than the
+ * machine's cores), Smaug without its large sizes (C3a/C3b cannot be
+ * judged), the contention workloads, and wide spreads at 8 and 16 threads.
+ * other: the second machine, slower and quieter. */
+static void gen_wide(gen_t *g, bool other)
+{
+	static const char *const al[] = {"glibc", "mimalloc", "tcmalloc", "jemalloc"};
+	static const uint64_t sz[] = {1 * KiB, 4 * KiB, 64 * KiB};
+	g->rng = other ? 7 : 3;
+	double k = other ? 2.5 : 1;
+	for (unsigned t = 1; t <= 16; t *= 2)
+		for (int a = 0; a < 4; a++) {
+			double noise = other ? .03 : t >= 8 ? .6 : .05, rise = 1 + 0.4 * a * log2(t);
+			row(g, "bilbo", "stack", 16, al[a], t, (cell_t){2 * k, noise, 0, 0});
+			row(g, "bilbo", "heap", 16, al[a], t, (cell_t){k * 14 * rise, noise, 0, 1e-5 * t});
+			for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) {
+				double st = k * (double)sz[i] / 10;
+				row(g, "smaug", "stack", sz[i], al[a], t, (cell_t){st, noise, 0, 0});
+				row(g, "smaug", "heap", sz[i], al[a], t, (cell_t){st * (1.5 + a) * (1 + 0.1 * t),
+									  noise, 0, 0});
+			}
+			row(g, "churn", "heap", 64, al[a], t, (cell_t){k * 30 * rise, noise, 0, 0});
+			row(g, "xfree", "remote", 64, al[a], t, (cell_t){k * 50 * rise * rise, noise, 0, 1e-4 * t});
+			row(g, "xfree", "local", 64, al[a], t, (cell_t){k * 20 * rise, noise, 0, 0});
+			row(g, "falseshare", "active", 64, al[a], t, (cell_t){k * 5 * (1 + 0.5 * log2(t)), noise, 0, 0});
+			row(g, "falseshare", "passive", 64, al[a], t, (cell_t){k * 5, noise, 0, 0});
+		}
+}
+
 static void gen_bandwidth(gen_t *g)
 {
 	for (uint64_t s = 1 * KiB; s <= 1024 * KiB; s *= 4)
 		row(g, "bandwidth", "memcpy", s, "alpha", 1, (cell_t){(double)s / 12, .02, 0, 0});
+}
+
+/* The wide studies' machine.json: the keys the trust panel reads. noisy:
+ * load at the start, unstable points, no counters, oversubscribed, a VM. */
+static int write_machine_wide(const char *dir, bool noisy)
+{
+	char p[4200];
+	snprintf(p, sizeof p, "%s/machine.json", dir);
+	FILE *f = fopen(p, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "{\n  \"contend_version\": \"0.1.0\", \"started\": \"2026-01-02T03:04:05+0000\",\n"
+		   "  \"complete\": true, \"load_at_start\": %s,\n"
+		   "  \"os\": {\"kernel\": \"6.1\", \"arch\": \"%s\", \"governor\": \"%s\"},\n"
+		   "  \"cpu\": {\"model\": \"%s\", \"cores\": %d},\n  \"counters\": \"%s\",\n"
+		   "  \"plan\": {\"count\": 9, \"points\": 208, \"oversubscribed\": %s, "
+		   "\"unstable_points\": %d, \"repetitions_off_their_pu\": %d}\n}\n",
+		noisy ? "1.77" : "0.01", noisy ? "x86_64" : "aarch64", noisy ? "unknown" : "performance",
+		noisy ? "QEMU Virtual CPU" : "Quiet ARM board", noisy ? 2 : 16,
+		noisy ? "unsupported: perf_event_open(cycles): No such file or directory"
+		      : "cycles,instructions,cache-misses",
+		noisy ? "true" : "false", noisy ? 104 : 0, noisy ? 3 : 0);
+	return fclose(f);
 }
 
 static int write_machine(const char *dir, const char *cpu, bool complete)
@@ -385,8 +439,11 @@ static int gen(const char *dir, const char *kind)
 	      "minflt_per_op,vcsw_per_op,ivcsw_per_op,future_column", g.csv);
 	fputs(g.latency ? ",p50_ns,p99_ns,p999_ns\n" : "\n", g.csv);
 	bool partial = strcmp(kind, "partial") == 0;
+	int wide = strcmp(kind, "wide") == 0 ? 1 : strcmp(kind, "wide2") == 0 ? 2 : 0;
 	if (strcmp(kind, "big") == 0)
 		gen_big(&g);
+	else if (wide)
+		gen_wide(&g, wide == 2);
 	else
 		gen_known(&g, strcmp(kind, "shifted") == 0 ? 0.25 : 0);
 	if (g.latency)
@@ -401,6 +458,8 @@ static int gen(const char *dir, const char *kind)
 	FILE *t = fopen(p, "w");
 	if (t)
 		fclose(t);
+	if (wide)
+		return write_machine_wide(dir, wide == 1) ? 1 : 0;
 	return write_machine(dir, strcmp(kind, "shifted") == 0 ? "Other CPU" : "Synthetic CPU",
 			     !partial) ? 1 : 0;
 }

@@ -1,27 +1,12 @@
 /* report_text.c — the text report (report.txt and stdout): the directories,
- * the verdicts per claim, allocator and thread count with the numbers that
- * decided them, several machines side by side, contention factors, likely
- * mechanisms and failures. Entry point: _ct_report_text(). */
+ * per directory the matrix at a glance and the trust lines (report_glance.c,
+ * report_trust.c), the verdicts per claim, allocator and thread count with
+ * the numbers that decided them, several machines side by side, contention
+ * factors, likely mechanisms and failures. Entry point: _ct_report_text(). */
 #include "report_parts.h"
 
 #include <math.h>
 #include <string.h>
-
-void _ct_fmt_num(double v, char *buf, size_t len)
-{
-	if (isnan(v))
-		snprintf(buf, len, "?");
-	else if (fabs(v) >= 1e10)
-		snprintf(buf, len, "%.3gG", v / 1e9);
-	else if (fabs(v) >= 1e7)
-		snprintf(buf, len, "%.3gM", v / 1e6);
-	else if (fabs(v) >= 100)
-		snprintf(buf, len, "%.0f", v);
-	else if (fabs(v) >= 10)
-		snprintf(buf, len, "%.1f", v);
-	else
-		snprintf(buf, len, "%.2f", v);
-}
 
 static void list_allocs(const ct_rdir_t *d, char *buf, size_t len)
 {
@@ -107,9 +92,12 @@ static void print_claim(const ct_report_t *r, size_t k, const ct_claim_t *c, FIL
 		snprintf(thr, sizeof thr, "%u thr", row->threads);
 		fprintf(f, "     %-*s %7s  %-13s %s\n", w, name, thr, ct_verdict_name(row->v), why);
 	}
-	if (!any)
-		fprintf(f, "\n%-4s %s\n     not measured here (needs %s with stack and heap modes)\n",
-			c->id, c->claim, c->workload ? c->workload : "a workload");
+	if (!any) {
+		char gap[512], cmd[1200];
+		_ct_claim_gap(d, c, gap, sizeof gap, cmd, sizeof cmd);
+		fprintf(f, "\n%-4s %s\n     not judged: %s\n     to fill it: %s\n", c->id, c->claim, gap,
+			cmd);
+	}
 }
 
 static void print_verdicts(const ct_report_t *r, size_t k, FILE *f)
@@ -300,6 +288,10 @@ static void print_failures(const ct_report_t *r, size_t k, FILE *f)
 void _ct_report_text(const ct_report_t *r, FILE *f)
 {
 	print_dirs(r, f);
+	for (size_t k = 0; k < r->ndirs; k++) {
+		_ct_glance_text(r, k, f);
+		_ct_trust_text(r, k, f);
+	}
 	for (size_t k = 0; k < r->ndirs; k++)
 		print_verdicts(r, k, f);
 	if (r->ndirs > 1)

@@ -438,15 +438,17 @@ static int parse_row(ct_rdir_t *d, char **f, const layout_t *L, ct_row_t *r)
 	if (*end || t < 1)
 		return -1;
 	char wl[512];
-	int ids[6] = {intern(d, workload_name(f, L, wl, sizeof wl)), intern(d, f[L->key[C_MODE]]),
+	int ids[7] = {intern(d, workload_name(f, L, wl, sizeof wl)), intern(d, f[L->key[C_MODE]]),
 		      intern(d, f[L->key[C_SIZE]]), intern(d, f[L->key[C_ALLOC]]),
-		      intern(d, field(f, L, C_PLACE, "-")), intern(d, field(f, L, C_ERROR, ""))};
-	for (int i = 0; i < 6; i++)
+		      intern(d, field(f, L, C_PLACE, "-")), intern(d, field(f, L, C_ERROR, "")),
+		      intern(d, f[L->key[C_STATUS]])};
+	for (int i = 0; i < 7; i++)
 		if (ids[i] < 0)
 			return -2;
 	*r = (ct_row_t){.workload = (unsigned)ids[0], .mode = (unsigned)ids[1],
 			.size = (unsigned)ids[2], .alloc = (unsigned)ids[3],
-			.place = (unsigned)ids[4], .error = (unsigned)ids[5], .size_bytes = sz,
+			.place = (unsigned)ids[4], .error = (unsigned)ids[5],
+			.status = (unsigned)ids[6], .size_bytes = sz,
 			.threads = (unsigned)t,
 			.rep = (unsigned)strtoul(field(f, L, C_REP, "0"), NULL, 10),
 			.ok = strcmp(f[L->key[C_STATUS]], "ok") == 0,

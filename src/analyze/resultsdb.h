@@ -32,6 +32,7 @@ typedef struct {
 	unsigned threads, rep;
 	bool ok;                   /* status == "ok" */
 	bool rejected;             /* status == "rejected": measured, threads not together */
+	unsigned status;           /* id of the status text: "ok", "failed", ... */
 	unsigned error;            /* id of the error text; 0 is "" */
 	double m[CT_NMETRICS];
 } ct_row_t;
