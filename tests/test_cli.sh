@@ -55,6 +55,9 @@ cases=$(cat <<CASES
 -w smaug -s 64MiB -t 1024	the plan needs about
 -P nosuch=1	no selected workload has this parameter
 -P k	want name=value
+-w xfree -m pc -t 3	--threads: bad value '3': xfree pc pairs
+-w xfree -m remote,pc -t 1,2,5	--threads: bad value '5'
+-w xfree -P depth=0	xfree takes depth from 1
 --ci-target 200	--ci-target
 --ci-target x	--ci-target
 -n 9 --max-count 3	below --count

@@ -199,10 +199,37 @@ static uint64_t mean_thread_ns(const worker_t *w, unsigned n)
 	return (uint64_t)(sum / n);
 }
 
+/* Each side's own time per operation, its waits left out (one-way
+ * hand-offs); NaN for a side no thread took. */
+static void summarize_sides(const worker_t *w, unsigned n, uint64_t iters, ct_result_t *r)
+{
+	double busy[3] = {0}, wait = 0;
+	unsigned count[3] = {0};
+	for (unsigned i = 0; i < n; i++) {
+		const ct_span_t *s = &w[i].span;
+		double t = (double)(s->t1_ns - s->t0_ns), wt = (double)s->wait_ns;
+		wait += wt / (double)iters;
+		busy[s->side % 3] += (t - (wt < t ? wt : t)) / (double)iters;
+		count[s->side % 3]++;
+	}
+	r->wait_ns_per_op = wait / n;
+	r->prod_ns_per_op = count[CT_SIDE_ALLOC] ? busy[CT_SIDE_ALLOC] / count[CT_SIDE_ALLOC] : NAN;
+	r->cons_ns_per_op = count[CT_SIDE_FREE] ? busy[CT_SIDE_FREE] / count[CT_SIDE_FREE] : NAN;
+}
+
+/* Operations completed: a producer's half of a one-way hand-off is not one. */
+static double completed_ops(const worker_t *w, unsigned n, uint64_t iters)
+{
+	double ops = 0;
+	for (unsigned i = 0; i < n; i++)
+		ops += w[i].span.side == CT_SIDE_ALLOC ? 0 : (double)iters;
+	return ops;
+}
+
 static void summarize(const worker_t *w, const ct_point_t *p, uint64_t iters, ct_result_t *r)
 {
 	unsigned n = p->threads;
-	double ops = (double)iters * n, sum = 0, hw[CT_HW_N] = {0};
+	double ops = completed_ops(w, n, iters), sum = 0, hw[CT_HW_N] = {0};
 	uint64_t first = UINT64_MAX, last = 0;
 	r->ns_min = 1e300;
 	r->ns_max = 0;
@@ -235,6 +262,7 @@ static void summarize(const worker_t *w, const ct_point_t *p, uint64_t iters, ct
 	r->ns_per_op = sum / n;
 	r->wall_ns = (double)(last - first);
 	r->ops_per_s = r->wall_ns > 0 ? ops * 1e9 / r->wall_ns : 0;
+	summarize_sides(w, n, iters, r);
 }
 
 /* Runs one round of iters on every worker; returns the mean thread ns. */
