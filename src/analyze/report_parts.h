@@ -25,6 +25,9 @@ void _ct_report_text(const ct_report_t *r, FILE *f);
 int _ct_report_html(const ct_report_t *r, const ct_figures_t *figs, const char *path);
 /* One line about a directory: "[1] AMD EPYC, x86_64, ... — path: 432 repetitions (0 failed)". */
 void _ct_report_dir_line(const ct_report_t *r, size_t k, char *buf, size_t len);
+/* xfree's ring and one-way shapes side by side (xshapes.c), where both ran;
+ * returns the rows written (0: nothing, not even a heading). */
+size_t _ct_xfree_shapes(const ct_rdir_t *d, size_t k, FILE *f, bool html);
 /* ns/op or ratios for humans: 3 significant digits (whole numbers up to 10^7,
  * then M and G), no exponent. */
 void _ct_fmt_num(double v, char *buf, size_t len);
