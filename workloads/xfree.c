@@ -24,7 +24,11 @@
  * Hand-over: one bounded lock-free single-producer/single-consumer queue
  * per producing thread (C11 acquire/release on its two counters), filled
  * `batch` objects at a time; it holds depth x batch objects (rounded up to a
- * power of two). Each run() allocates exactly `iters` objects per producing
+ * power of two). The defaults, 4096 x 4, hand over whole allocator pages
+ * (4096 x 64 B is four of mimalloc's 64 KiB pages) and keep the two sides
+ * apart: with 256 x 2, the free side freed into the very page the allocating
+ * side was carving, and mimalloc's producer cost rose 5x (README, "Cross-
+ * thread frees"). xmalloc-test's own queue is batch=4096,depth=100. Each run() allocates exactly `iters` objects per producing
  * thread and frees exactly `iters` per freeing thread, and never takes more
  * than `iters` from its queue: queues end every round empty. Tags (thread,
  * sequence number) are folded into the sink by the freeing thread: the
@@ -71,8 +75,8 @@ enum { XFREE_REMOTE, XFREE_LOCAL, XFREE_PC };
 static const char *const xfree_modes[] = {"remote", "local", "pc", NULL};
 enum { P_BATCH, P_DEPTH };
 static const ct_param_t xfree_params[] = {
-	{"batch", "objects handed over at once", 256, 1, 1u << 20},
-	{"depth", "batches a queue holds (2: double buffering)", 2, 1, 1024},
+	{"batch", "objects handed over at once", 4096, 1, 1u << 20},
+	{"depth", "batches a queue holds", 4, 1, 1024},
 	{NULL, NULL, 0, 0, 0},
 };
 #define XFREE_MAX_QUEUE (1ull << 26) /* objects in one queue: 512 MiB of pointers */

@@ -2,8 +2,8 @@
  * symmetric ring (remote: every thread allocates and frees its neighbour's)
  * and its one-way pipeline (pc: producers only allocate, consumers only
  * free), per size and thread count, each allocator's ns/op with the part
- * spent waiting on the other side, its rank in each shape, and pc's
- * producer and consumer times without their waits. The ranks are the point:
+ * spent waiting on the other side, the allocator's own time without waits,
+ * their ranks in each shape, and pc's producer and consumer times. The ranks are the point:
  * the shapes can order the allocators differently (README, "Cross-thread
  * frees"). Entry point: _ct_xfree_shapes(), for the text and HTML reports.
  *
@@ -46,54 +46,77 @@ static const ct_group_t *find(const shapes_t *x, int mode, uint64_t size, size_t
 	return ct_rdir_find(x->d, (unsigned)x->wl, (unsigned)mode, size, x->al[s], x->pl[s], th);
 }
 
-/* 1 + how many series are faster than series s in this mode (0: not measured). */
-static unsigned rank_of(const shapes_t *x, int mode, uint64_t size, unsigned th, size_t s)
+typedef double (*figure_fn)(const shapes_t *x, int mode, uint64_t size, unsigned th, size_t s);
+
+/* Median ns/op per thread, waits included. */
+static double wall(const shapes_t *x, int mode, uint64_t size, unsigned th, size_t s)
 {
-	double mine = med(find(x, mode, size, s, th), CT_M_NS);
+	return med(find(x, mode, size, s, th), CT_M_NS);
+}
+
+/* The allocator's own time per object, waits left out: in a pipeline the
+ * slower side's own time (what its ns/op would be if nothing else ran), in
+ * the ring ns/op less the wait (every thread does both halves). */
+static double own(const shapes_t *x, int mode, uint64_t size, unsigned th, size_t s)
+{
+	const ct_group_t *g = find(x, mode, size, s, th);
+	double p = med(g, CT_M_PROD), c = med(g, CT_M_CONS), w = med(g, CT_M_WAIT);
+	if (!isnan(p) && !isnan(c))
+		return p > c ? p : c;
+	return med(g, CT_M_NS) - (isnan(w) ? 0 : w);
+}
+
+/* 1 + how many series are faster than series s by fig (0: not measured). */
+static unsigned rank_of(const shapes_t *x, figure_fn fig, int mode, uint64_t size, unsigned th,
+			size_t s)
+{
+	double mine = fig(x, mode, size, th, s);
 	if (isnan(mine))
 		return 0;
 	unsigned r = 1;
 	for (size_t o = 0; o < x->ns; o++)
-		r += med(find(x, mode, size, o, th), CT_M_NS) < mine;
+		r += fig(x, mode, size, th, o) < mine;
 	return r;
 }
 
-/* "578 (w 500) #4": median ns/op, its waiting part, the rank. */
-static void shape_cell(const shapes_t *x, int mode, uint64_t size, unsigned th, size_t s,
-		       char *buf, size_t len)
+/* "578 (w 500) #4 | 78.0 #1": ns/op, its waiting part and rank; own time and rank. */
+static void shape_cells(const shapes_t *x, int mode, uint64_t size, unsigned th, size_t s,
+			char *ns, char *mine, size_t len)
 {
 	const ct_group_t *g = find(x, mode, size, s, th);
-	char v[16], w[16];
+	char v[16], w[16], o[16];
 	if (!g || !g->nok) {
-		snprintf(buf, len, "-");
+		snprintf(ns, len, "-");
+		snprintf(mine, len, "-");
 		return;
 	}
 	fmt3(med(g, CT_M_NS), v, sizeof v);
 	fmt3(med(g, CT_M_WAIT), w, sizeof w);
-	snprintf(buf, len, "%s (w %s) #%u", v, isnan(med(g, CT_M_WAIT)) ? "?" : w,
-		 rank_of(x, mode, size, th, s));
+	fmt3(own(x, mode, size, th, s), o, sizeof o);
+	snprintf(ns, len, "%s (w %s) #%u", v, w, rank_of(x, wall, mode, size, th, s));
+	snprintf(mine, len, "%s #%u", o, rank_of(x, own, mode, size, th, s));
 }
 
 static void row(const shapes_t *x, uint64_t size, unsigned th, size_t s)
 {
-	char name[160], ring[64], pc[64], p[16], c[16];
+	char name[160], ring[48], ring_own[48], pc[48], pc_own[48], p[16] = "-", c[16] = "-";
 	const ct_group_t *g = find(x, x->pc, size, s, th);
 	ct_series_name(x->d, x->al[s], x->pl[s], name, sizeof name);
-	shape_cell(x, x->ring, size, th, s, ring, sizeof ring);
-	shape_cell(x, x->pc, size, th, s, pc, sizeof pc);
-	fmt3(med(g, CT_M_PROD), p, sizeof p);
-	fmt3(med(g, CT_M_CONS), c, sizeof c);
-	if (isnan(med(g, CT_M_PROD)) || isnan(med(g, CT_M_CONS))) { /* one thread: no sides */
-		snprintf(p, sizeof p, "-");
-		snprintf(c, sizeof c, "-");
+	shape_cells(x, x->ring, size, th, s, ring, ring_own, sizeof ring);
+	shape_cells(x, x->pc, size, th, s, pc, pc_own, sizeof pc);
+	if (!isnan(med(g, CT_M_PROD)) && !isnan(med(g, CT_M_CONS))) { /* one thread: no sides */
+		fmt3(med(g, CT_M_PROD), p, sizeof p);
+		fmt3(med(g, CT_M_CONS), c, sizeof c);
 	}
 	const char *sz = ct_rstr(x->d, (g ? g : find(x, x->ring, size, s, th))->size);
 	if (x->html)
 		fprintf(x->f, "<tr><td>%s</td><td class=\"num\">%u</td><td>%s</td><td class=\"num\">%s"
-			      "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s"
-			      "</td></tr>\n", sz, th, name, ring, pc, p, c);
+			      "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">"
+			      "%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n",
+			sz, th, name, ring, ring_own, pc, pc_own, p, c);
 	else
-		fprintf(x->f, "  %-7s %4u  %-12s %-22s %-22s %9s %9s\n", sz, th, name, ring, pc, p, c);
+		fprintf(x->f, "  %-6s %3u  %-10s %-21s %-10s %-21s %-10s %6s %6s\n", sz, th, name, ring,
+			ring_own, pc, pc_own, p, c);
 }
 
 /* Both shapes measured at this size and thread count for some series. */
@@ -109,19 +132,21 @@ static void header(const shapes_t *x, const char *workload, size_t k)
 {
 	static const char legend[] =
 		"ns/op per thread, median (w: of it waiting on the other side: an empty or full\n"
-		"queue), #rank among allocators in that shape; pc producer and consumer: each\n"
-		"side's own ns/op without its waits";
+		"queue) and #rank among allocators; own: the allocator's time without waits (ring:\n"
+		"ns/op - w; pc: the slower side's, max(producer, consumer)) and its #rank;\n"
+		"producer, consumer: each side's own ns/op. On a busy machine rank by own";
 	if (x->html) {
 		fprintf(x->f, "<h3>Cross-thread frees: ring and one way — [%zu] %s", k + 1, workload);
 		fprintf(x->f, "</h3>\n<p class=\"legend\">%s.</p>\n<table><tr><th>size</th>"
-			      "<th>threads</th><th>allocator</th><th>ring (remote)</th><th>one way (pc)"
-			      "</th><th>pc producer</th><th>pc consumer</th></tr>\n", legend);
+			      "<th>threads</th><th>allocator</th><th>ring (remote)</th><th>ring own</th>"
+			      "<th>one way (pc)</th><th>pc own</th><th>pc producer</th><th>pc consumer"
+			      "</th></tr>\n", legend);
 		return;
 	}
 	fprintf(x->f, "\n== Cross-thread frees: ring and one way — [%zu] %s ==\n%s.\n", k + 1,
 		workload, legend);
-	fprintf(x->f, "  %-7s %4s  %-12s %-22s %-22s %9s %9s\n", "size", "thr", "alloc",
-		"ring (remote)", "one way (pc)", "producer", "consumer");
+	fprintf(x->f, "  %-6s %3s  %-10s %-21s %-10s %-21s %-10s %6s %6s\n", "size", "thr", "alloc",
+		"ring (remote)", "ring own", "one way (pc)", "pc own", "prod", "cons");
 }
 
 /* xfree, or xfree with parameters ("xfree/batch=256/depth=2"). */
