@@ -336,7 +336,8 @@ const ct_workload_t ct_wl_xfree = {
 	.bench = "Xfree",
 	.doc = "malloc SIZE and hand it over: peer to peer in a ring, each thread freeing its "
 	       "neighbour's (remote), its own (local), or one way, half the threads "
-	       "allocating and half freeing (pc, a pipeline)",
+	       "allocating and half freeing (pc, a pipeline; 1 or an even thread count); "
+	       "wait-ns/op: time spent on an empty or full queue",
 	.probes = "remote frees: glibc arena mutex, mimalloc thread-free lists, tcmalloc and "
 		  "jemalloc thread caches and their flushes to central/arena bins",
 	.modes = xfree_modes,
