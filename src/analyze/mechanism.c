@@ -199,7 +199,8 @@ static const char *remote_path(const char *alloc)
 {
 	for (size_t i = 0; i < sizeof remote_paths / sizeof remote_paths[0]; i++) {
 		size_t n = strlen(remote_paths[i].alloc);
-		if (strncmp(alloc, remote_paths[i].alloc, n) == 0 && strchr(":/", alloc[n]))
+		if (strncmp(alloc, remote_paths[i].alloc, n) == 0 &&
+		    (alloc[n] == '\0' || alloc[n] == ':' || alloc[n] == '/'))
 			return remote_paths[i].path;
 	}
 	return "the allocator's own remote-free path";
@@ -212,7 +213,8 @@ static int rule_remote_free(const mctx_t *x)
 	const char *wl = ct_rstr(x->d, x->wl), *mode = ct_rstr(x->d, x->mode);
 	bool pc = strcmp(mode, "pc") == 0;
 	uint64_t sz[128];
-	if (strncmp(wl, "xfree", 5) || !strchr("/", wl[5]) || (!pc && strcmp(mode, "remote")) ||
+	bool xfree = strncmp(wl, "xfree", 5) == 0 && (wl[5] == '\0' || wl[5] == '/');
+	if (!xfree || (!pc && strcmp(mode, "remote") != 0) ||
 	    x->top == x->one || !ct_rdir_sizes(x->d, (int)x->wl, sz, 128))
 		return 0;
 	const ct_group_t *g = at(x, x->mode, sz[0], x->top);
