@@ -202,6 +202,9 @@ static void check_sides(const wcase_t *c, const ct_point_t *p, const ct_result_t
 	EXPECT(r->wait_ns_per_op >= 0 && r->wait_ns_per_op <= r->ns_per_op);
 	if (p->threads == 1)
 		EXPECT_EQ_D(r->wait_ns_per_op, 0);
+	/* A one-object queue: each side must wait for the other every object. */
+	if (pc && p->param[0] == 1 && p->param[1] == 1)
+		EXPECT(r->wait_ns_per_op > 0);
 	EXPECT(fabs(r->ops_per_s * r->wall_ns / 1e9 - objects) <= 1e-6 * objects);
 	EXPECT(pc ? r->prod_ns_per_op >= 0 && r->prod_ns_per_op <= r->ns_max
 		  : isnan(r->prod_ns_per_op));
