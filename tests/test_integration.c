@@ -168,6 +168,33 @@ static unsigned check_rows(const char *dir, unsigned cores, bool census, bool la
 	return rows;
 }
 
+/* Distinct (workload, mode, size, threads, alloc) among results.csv's rows:
+ * the points a study measured, however many repetitions each took. */
+static unsigned count_points(const char *dir)
+{
+	char *csv = slurp(dir, "results.csv"), *save = NULL;
+	static char keys[1024][160];
+	unsigned n = 0;
+	if (!csv)
+		return 0;
+	row_t h, r;
+	split(strtok_r(csv, "\n", &save), &h);
+	cols_t c = columns(&h);
+	for (char *line; (line = strtok_r(NULL, "\n", &save));) {
+		split(line, &r);
+		char key[160];
+		snprintf(key, sizeof key, "%s|%s|%s|%s|%s", r.col[c.workload], r.col[c.mode],
+			 r.col[c.size_bytes], r.col[c.threads], r.col[c.alloc]);
+		unsigned k = 0;
+		while (k < n && strcmp(keys[k], key) != 0)
+			k++;
+		if (k == n && n < 1024)
+			snprintf(keys[n++], sizeof keys[0], "%s", key);
+	}
+	free(csv);
+	return n;
+}
+
 /* ---------------------------------------------------------------- results.txt */
 
 static bool config_line(const char *l)
@@ -252,8 +279,11 @@ static void study(void)
 		allocs++;
 	EXPECT(allocs >= 1);
 	unsigned rows = check_rows(dir, json_cores(json), true, true);
-	/* bilbo 3 modes + smaug 3 sizes x 2 modes = 9 per thread count */
-	EXPECT_EQ_U(rows, 9 * 3 * 2 * allocs);
+	/* bilbo 3 modes + smaug 3 sizes x 2 modes = 9 per thread count, each
+	 * with its 2 repetitions and, on a busy machine, the extra ones that
+	 * rejected (not concurrent) repetitions earn */
+	EXPECT_EQ_U(count_points(dir), 9 * 3 * allocs);
+	EXPECT(rows >= 9 * 3 * 2 * allocs);
 	EXPECT_EQ_U(check_txt(dir), rows);
 	free(json);
 }

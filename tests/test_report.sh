@@ -177,6 +177,42 @@ for sub in report compare; do
 	if "$contend" $sub --help | grep -q "usage: contend $sub"; then ok; else bad "$sub --help"; fi
 done
 
+# ---------------------------------------------------------------- xfree shapes
+# Two allocators that swap places between the ring and the one-way shape:
+# alpha 100 ns/op in the ring, 50 one way (its producer the slower side);
+# beta 60 in the ring, 80 one way (its consumer the slower side).
+mkdir -p "$work/xf"
+{
+	echo "workload,mode,size,size_bytes,alloc,threads,place,rep,status,ns_per_op,ops_per_s,wait_ns_per_op,prod_ns_per_op,cons_ns_per_op,params"
+	for rep in 1 2 3 4 5 6 7; do
+		for t in 1 2; do
+			echo "xfree,remote,64B,64,alpha,$t,compact,$rep,ok,$((t * 50 + rep % 3 - 1)),1e7,$(((t - 1) * 60)),,,batch=8"
+			echo "xfree,remote,64B,64,beta,$t,compact,$rep,ok,$((t * 30 + rep % 3 - 1)),1e7,$(((t - 1) * 20)),,,batch=8"
+		done
+		echo "xfree,pc,64B,64,alpha,1,compact,$rep,ok,40,1e7,0,,,batch=8"
+		echo "xfree,pc,64B,64,beta,1,compact,$rep,ok,40,1e7,0,,,batch=8"
+		echo "xfree,pc,64B,64,alpha,2,compact,$rep,ok,$((50 + rep % 3 - 1)),1e7,20,30,12,batch=8"
+		echo "xfree,pc,64B,64,beta,2,compact,$rep,ok,$((80 + rep % 3 - 1)),1e7,35,9,45,batch=8"
+	done
+} >"$work/xf/results.csv"
+out=$("$contend" report "$work/xf" 2>"$work/err"); rc=$?
+expect "xfree report exits 0 (rc=$rc: $(cat "$work/err"))" test "$rc" -eq 0
+shape() { # alloc, ring, ring own, pc, pc own: the 2-thread row of the shapes table
+	printf '%s\n' "$out" | sed -n '/Cross-thread frees: ring and one way/,/^$/p' |
+		grep -q "^  64B  *2  $1  *$2  *$3  *$4  *$5 "
+}
+# own: ring ns/op less its wait (a tie at 40), pc the slower side (30 and 45)
+expect "shapes: alpha last in the ring, first one way" \
+	shape alpha "100 (w 60.0) #2" "40.0 #1" "50.0 (w 20.0) #1" "30.0 #1"
+expect "shapes: beta first in the ring, last one way" \
+	shape beta "60.0 (w 20.0) #1" "40.0 #1" "80.0 (w 35.0) #2" "45.0 #2"
+mech() { printf '%s\n' "$out" | grep -q "$1"; }
+expect "mechanism: alpha's producer" mech "pc, alpha: remote frees one way at 2 threads, 64B: 50 ns/op, 20 of it waiting; producer 30 ns/op, consumer 12: the producer (malloc) is the bottleneck"
+expect "mechanism: beta's consumer" mech "pc, beta: .*the consumer (free) is the bottleneck"
+expect "mechanism: the ring" mech "remote, beta: remote frees in a ring at 2 threads, 64B: 60 ns/op, 20 of it waiting"
+"$contend" report "$work/xf" >/dev/null 2>&1
+expect "html: shapes table" grep -q "Cross-thread frees: ring and one way" "$work/xf/report/report.html"
+
 # ---------------------------------------------------------------- 10 000 rows
 start=$(date +%s%N)
 "$contend" report -q "$work/big" 2>/dev/null; rc=$?

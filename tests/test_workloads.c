@@ -1,6 +1,8 @@
 /* test_workloads.c — the contention workloads (churn, xfree, falseshare,
- * large, bandwidth) and smaug's two copies (compiler, memcpy) in this process, on 1, 2 and 3 real threads (3 is more
- * than a 2-core machine has: hand-overs must yield, not spin forever):
+ * large, bandwidth) and smaug's two copies (compiler, memcpy) in this process,
+ * on 1, 2 and 3 real threads (3 is more than a 2-core machine has: hand-overs
+ * must yield, not spin forever), and xfree on 4 too (two producer/consumer
+ * pairs in pc; pc refuses 3):
  *
  * 1. Exact sinks. Every workload folds deterministic per-thread values into
  *    the sink; churn and xfree fold a bijective mix of each object's tag
@@ -10,7 +12,10 @@
  *    with fixed iterations (warm-up 20, measured 200), and again with the
  *    runner's latency round, whose back-to-back run() calls have no barrier
  *    between them.
- * 2. Nothing left allocated: glibc's heap in use (mallinfo2) is the same
+ * 2. Waits and sides: xfree's wait time lies within thread time and is
+ *    zero on one thread; pc reports its producers' and consumers' own
+ *    times, and counts an object once, when freed (ops/s).
+ * 3. Nothing left allocated: glibc's heap in use (mallinfo2) is the same
  *    before and after a point (plain builds, run with tcache off; ASan's
  *    leak check covers the sanitized one).
  *
@@ -23,6 +28,7 @@
 
 #include <dlfcn.h>
 #include <malloc.h>
+#include <math.h>
 #include <unistd.h>
 
 /* ---------------------------------------------------------------- expected sinks */
@@ -49,6 +55,13 @@ static uint64_t xfree_sink(const ct_point_t *p, unsigned t, uint64_t n)
 {
 	(void)p;
 	return tags(t, n);
+}
+
+/* xfree pc: producer t's n objects (threads 0..N/2-1), freed by its
+ * consumer; one thread is its own producer. */
+static uint64_t pc_sink(const ct_point_t *p, unsigned t, uint64_t n)
+{
+	return p->threads == 1 || t < p->threads / 2 ? tags(t, n) : 0;
 }
 
 /* falseshare: words x i + writes per op; passive adds the handed tag t + 1. */
@@ -104,6 +117,10 @@ static const wcase_t cases[] = {
 	{&ct_wl_xfree, "remote", 24, "batch=1", xfree_sink, 1, B_SIZE},
 	{&ct_wl_xfree, "remote", 2048, "batch=300", xfree_sink, 1, B_SIZE},
 	{&ct_wl_xfree, "local", 64, "batch=8", xfree_sink, 1, B_SIZE},
+	{&ct_wl_xfree, "remote", 64, "batch=8,depth=5", xfree_sink, 1, B_SIZE},
+	{&ct_wl_xfree, "pc", 64, "batch=8", pc_sink, 1, B_SIZE},
+	{&ct_wl_xfree, "pc", 24, "batch=1,depth=1", pc_sink, 1, B_SIZE},
+	{&ct_wl_xfree, "pc", 2048, "batch=300,depth=7", pc_sink, 1, B_SIZE},
 	{&ct_wl_falseshare, "active", 8, "writes=10", fs_sink, 1, B_SIZE},
 	{&ct_wl_falseshare, "passive", 8, "writes=10", fs_sink, 1, B_SIZE},
 	{&ct_wl_falseshare, "passive", 36, "writes=7", fs_sink, 1, B_SIZE},
@@ -185,6 +202,26 @@ static void check_sink(const wcase_t *c, const ct_point_t *p, const ct_result_t 
 	EXPECT_EQ_U(r->iters, 200);
 }
 
+/* Waits and sides: time waiting is part of thread time, and none at one
+ * thread (every try pushes or frees); a one-way hand-off reports each side
+ * and counts an object once (when it is freed), other modes neither. */
+static void check_sides(const wcase_t *c, const ct_point_t *p, const ct_result_t *r)
+{
+	bool pc = strcmp(c->mode, "pc") == 0 && p->threads > 1;
+	double objects = (double)r->iters * (pc ? p->threads / 2 : p->threads);
+	EXPECT(r->wait_ns_per_op >= 0 && r->wait_ns_per_op <= r->ns_per_op);
+	if (p->threads == 1)
+		EXPECT_EQ_D(r->wait_ns_per_op, 0);
+	/* A one-object queue: each side must wait for the other every object. */
+	if (pc && p->param[0] == 1 && p->param[1] == 1)
+		EXPECT(r->wait_ns_per_op > 0);
+	EXPECT(fabs(r->ops_per_s * r->wall_ns / 1e9 - objects) <= 1e-6 * objects);
+	EXPECT(pc ? r->prod_ns_per_op >= 0 && r->prod_ns_per_op <= r->ns_max
+		  : isnan(r->prod_ns_per_op));
+	EXPECT(pc ? r->cons_ns_per_op >= 0 && r->cons_ns_per_op <= r->ns_max
+		  : isnan(r->cons_ns_per_op));
+}
+
 /* Runs the point twice: the first run may leave glibc's caches bigger (a
  * cached thread stack of a new size keeps its TLS vector), the second must
  * leave the heap exactly as it found it. */
@@ -201,6 +238,7 @@ static void exact_sinks(const ct_topo_t *topo, const wcase_t *c, unsigned thread
 		}
 		size_t after = heap_in_use();
 		check_sink(c, &p, &r, latency);
+		check_sides(c, &p, &r);
 		t_checks += run;
 		if (run == 1 && after != before)
 			T_FAIL_AT(CASE_FMT "%zd bytes left in the heap", CASE_ARGS(c, threads, latency),
@@ -208,10 +246,23 @@ static void exact_sinks(const ct_topo_t *topo, const wcase_t *c, unsigned thread
 	}
 }
 
+/* A mode that refuses a thread count fails its point with a reason. */
+static bool refused(const ct_topo_t *topo, const wcase_t *c, unsigned threads)
+{
+	ct_point_t p = point(c, threads, "200x");
+	if (!c->wl->refuse || !c->wl->refuse(p.mode, threads))
+		return false;
+	ct_result_t r;
+	EXPECT(ct_run_point(topo, &p, &r) != 0 && r.err[0]);
+	return true;
+}
+
 static void all_sinks(const ct_topo_t *topo)
 {
 	for (size_t i = 0; i < NCASES; i++)
-		for (unsigned threads = 1; threads <= 3; threads++) {
+		for (unsigned threads = 1; threads <= 4; threads++) {
+			if (refused(topo, &cases[i], threads) || (threads == 4 && cases[i].wl != &ct_wl_xfree))
+				continue;
 			exact_sinks(topo, &cases[i], threads, false);
 			if (threads >= 2)
 				exact_sinks(topo, &cases[i], threads, true);

@@ -389,7 +389,9 @@ static void contention(const ct_report_t *r, const ct_figures_t *F, FILE *f)
 		      "<th>efficiency</th></tr>\n", f);
 		for (size_t i = 0; i < r->c[k].n; i++)
 			contention_row(d, &r->c[k].v[i], f);
-		fputs("</table></details>\n", f);
+		fputs("</table>\n", f);
+		_ct_xfree_shapes(d, k, f, true);
+		fputs("</details>\n", f);
 	}
 }
 

@@ -90,7 +90,8 @@ const char *_ct_trust_word(ct_trust_t t);
 ct_trust_t _ct_trust_worst(const ct_trust_item_t *items, size_t n);
 void _ct_trust_text(const ct_report_t *r, size_t k, FILE *f);
 void _ct_trust_html(const ct_report_t *r, size_t k, FILE *f, bool compact);
-
-
+/* xfree's ring and one-way shapes side by side (xshapes.c), where both ran;
+ * returns the rows written (0: nothing, not even a heading). */
+size_t _ct_xfree_shapes(const ct_rdir_t *d, size_t k, FILE *f, bool html);
 
 #endif

@@ -298,6 +298,7 @@ void _ct_report_text(const ct_report_t *r, FILE *f)
 		print_side_by_side(r, f);
 	for (size_t k = 0; k < r->ndirs; k++) {
 		print_contention(r, k, f);
+		_ct_xfree_shapes(&r->dirs[k], k, f, false);
 		print_mechanisms(r, k, f);
 		print_failures(r, k, f);
 	}

@@ -22,6 +22,8 @@ const char *const ct_metric_col[CT_NMETRICS] = {
 	[CT_M_MINFLT] = "minflt_per_op", [CT_M_VCSW] = "vcsw_per_op",
 	[CT_M_IVCSW] = "ivcsw_per_op",  [CT_M_P50] = "p50_ns",
 	[CT_M_P99] = "p99_ns",          [CT_M_P999] = "p999_ns",
+	[CT_M_WAIT] = "wait_ns_per_op", [CT_M_PROD] = "prod_ns_per_op",
+	[CT_M_CONS] = "cons_ns_per_op",
 	[CT_M_EXTRA] = NULL,
 };
 

@@ -21,7 +21,7 @@
  * CT_M_EXTRA is the one chosen by name at load time (compare --metric). */
 typedef enum {
 	CT_M_NS, CT_M_OPS, CT_M_BYTES, CT_M_ALLOCS, CT_M_MINFLT, CT_M_VCSW, CT_M_IVCSW,
-	CT_M_P50, CT_M_P99, CT_M_P999, CT_M_EXTRA, CT_NMETRICS
+	CT_M_P50, CT_M_P99, CT_M_P999, CT_M_WAIT, CT_M_PROD, CT_M_CONS, CT_M_EXTRA, CT_NMETRICS
 } ct_metric_t;
 
 extern const char *const ct_metric_col[CT_NMETRICS]; /* column names; EXTRA: NULL */

@@ -216,6 +216,23 @@ static void check_modes(const ct_config_t *cfg)
 	}
 }
 
+/* A mode named with -m must run at every thread count asked for; one that
+ * is only a default is left out where it cannot (the plan says so). */
+static void check_refusals(const ct_config_t *cfg)
+{
+	for (size_t w = 0; w < cfg->nwl; w++)
+		for (size_t m = 0; m < cfg->nmodes && cfg->wl[w]->refuse; m++) {
+			int mode = ct_workload_mode(cfg->wl[w], cfg->modes[m]);
+			for (size_t t = 0; t < cfg->nthreads && mode >= 0; t++) {
+				const char *why = cfg->wl[w]->refuse(mode, (unsigned)cfg->threads[t]);
+				char v[32];
+				snprintf(v, sizeof v, "%llu", (unsigned long long)cfg->threads[t]);
+				if (why)
+					bad("--threads", v, why);
+			}
+		}
+}
+
 static void check_sizes(const ct_config_t *cfg)
 {
 	for (size_t w = 0; w < cfg->nwl; w++) {
@@ -470,6 +487,7 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 		ct_usage_error("--max-count: bad value '%u': below --count %u", cfg->max_count,
 			       cfg->count);
 	check_modes(cfg);
+	check_refusals(cfg);
 	check_sizes(cfg);
 	check_params(cfg);
 	check_benchtime(cfg);

@@ -88,6 +88,13 @@ static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 	for (size_t t = 0; t < cfg->nthreads; t++)
 		for (size_t z = 0; z < nsizes; z++)
 			for (int m = 0; m < nmodes; m++) {
+				const char *why = wl->refuse ? wl->refuse(modes[m], (unsigned)cfg->threads[t]) : NULL;
+				if (why) { /* a default mode only: the CLI refused named ones */
+					if (z == 0)
+						ct_note("%s %s not run at %u threads: %s", wl->name, wl->modes[modes[m]],
+							(unsigned)cfg->threads[t], why);
+					continue;
+				}
 				if (s->npts == *cap) {
 					*cap = *cap ? *cap * 2 : 64;
 					s->pts = realloc(s->pts, *cap * sizeof *s->pts);

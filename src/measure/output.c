@@ -72,6 +72,7 @@ static const char csv_header[] =
 	"threads_pinned,pin_errors,oversubscribed,wall_ns,params,cycles_per_op,instr_per_op,"
 	"cache_misses_per_op,lat_batch,lat_samples,p50_ns,p99_ns,p999_ns,max_ns,lat_mean_ns,"
 	"peak_rss_kib,gbps_per_thread,gbps_total,ops_total,overlap,cpu_share_min,attempts,"
+	"wait_ns_per_op,prod_ns_per_op,cons_ns_per_op,"
 	"alloc_stats,error\n";
 
 int ct_out_open(ct_study_t *s, char *err, size_t len)
@@ -164,6 +165,11 @@ static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *re
 	fprintf(s->txt, "\t%s ops/s\t%.3g minflt/op\t%.3g ctxsw/op\t%.3g spread-%%", ops,
 		r->minflt_per_op, r->vcsw_per_op + r->ivcsw_per_op,
 		100.0 * (r->ns_max - r->ns_min) / r->ns_per_op);
+	if (p->wl->waits) /* part of ns/op spent waiting on another thread */
+		fprintf(s->txt, "\t%.4g wait-ns/op", r->wait_ns_per_op);
+	if (!isnan(r->prod_ns_per_op) && !isnan(r->cons_ns_per_op))
+		fprintf(s->txt, "\t%.4g prod-ns/op\t%.4g cons-ns/op", r->prod_ns_per_op,
+			r->cons_ns_per_op);
 	if (r->lat_samples)
 		fprintf(s->txt, "\t%.4g p50-ns\t%.4g p99-ns\t%.4g p99.9-ns\t%.4g max-ns", r->lat_p50_ns,
 			r->lat_p99_ns, r->lat_p999_ns, r->lat_max_ns);
@@ -231,6 +237,9 @@ static void csv_record(ct_study_t *s, size_t pt, size_t a, unsigned rep, const c
 	csv_num(s->csv, rec->ok ? r->overlap : NAN);
 	csv_num(s->csv, rec->ok ? r->cpu_share_min : NAN);
 	fprintf(s->csv, "%u,", rec->attempts);
+	csv_num(s->csv, rec->ok && p->wl->waits ? r->wait_ns_per_op : NAN);
+	csv_num(s->csv, rec->ok ? r->prod_ns_per_op : NAN);
+	csv_num(s->csv, rec->ok ? r->cons_ns_per_op : NAN);
 	char astats[sizeof r->astats];
 	snprintf(astats, sizeof astats, "%s", r->astats);
 	for (char *c = astats; *c; c++)

@@ -264,13 +264,39 @@ static void summarize_window(const worker_t *w, unsigned n, ct_result_t *r)
 	r->overlap = ct_window_overlap(t0, t1, n);
 }
 
+/* Each side's own time per operation, its waits left out (one-way
+ * hand-offs); NaN for a side no thread took. */
+static void summarize_sides(const worker_t *w, unsigned n, ct_result_t *r)
+{
+	double busy[3] = {0}, wait = 0;
+	unsigned count[3] = {0};
+	for (unsigned i = 0; i < n; i++) {
+		const ct_span_t *s = &w[i].span;
+		double ops = w[i].ops ? (double)w[i].ops : 1;
+		double t = (double)(s->t1_ns - s->t0_ns), wt = (double)s->wait_ns;
+		wait += wt / ops;
+		busy[s->side % 3] += (t - (wt < t ? wt : t)) / ops;
+		count[s->side % 3]++;
+	}
+	r->wait_ns_per_op = wait / n;
+	r->prod_ns_per_op = count[CT_SIDE_ALLOC] ? busy[CT_SIDE_ALLOC] / count[CT_SIDE_ALLOC] : NAN;
+	r->cons_ns_per_op = count[CT_SIDE_FREE] ? busy[CT_SIDE_FREE] / count[CT_SIDE_FREE] : NAN;
+}
+
+/* Operations completed: a producer's half of a one-way hand-off is not one. */
+static double completed_ops(const worker_t *w, unsigned n)
+{
+	double ops = 0;
+	for (unsigned i = 0; i < n; i++)
+		ops += w[i].span.side == CT_SIDE_ALLOC ? 0 : (double)w[i].ops;
+	return ops;
+}
+
 static void summarize(const worker_t *w, const ct_point_t *p, ct_result_t *r)
 {
 	unsigned n = p->threads;
-	double ops = 0, sum = 0, hw[CT_HW_N] = {0};
+	double ops = completed_ops(w, n), sum = 0, hw[CT_HW_N] = {0};
 	uint64_t first = UINT64_MAX, last = 0;
-	for (unsigned i = 0; i < n; i++)
-		ops += (double)w[i].ops;
 	r->ns_min = 1e300;
 	r->ns_max = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -299,11 +325,15 @@ static void summarize(const worker_t *w, const ct_point_t *p, ct_result_t *r)
 	r->cache_misses_per_op =
 		p->counters && w[0].hw.fd[CT_HW_CACHE_MISSES] >= 0 ? hw[CT_HW_CACHE_MISSES] / ops : NAN;
 	r->ops = (uint64_t)ops;
-	r->iters = (uint64_t)(ops / n + 0.5);
+	double run_ops = 0; /* every thread's own count, producers included */
+	for (unsigned i = 0; i < n; i++)
+		run_ops += (double)w[i].ops;
+	r->iters = (uint64_t)(run_ops / n + 0.5);
 	r->ns_per_op = sum / n;
 	r->wall_ns = (double)(last - first);
 	r->ops_per_s = r->wall_ns > 0 ? ops * 1e9 / r->wall_ns : 0;
 	summarize_window(w, n, r);
+	summarize_sides(w, n, r);
 }
 
 /* Runs one round of iters on every worker; returns the mean thread ns. The

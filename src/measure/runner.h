@@ -39,7 +39,13 @@ typedef struct {
 	unsigned rounds;           /* rounds run, measured one included */
 	double ns_per_op;          /* mean over threads of thread ns / iters */
 	double ns_min, ns_max;     /* fastest and slowest thread, ns/op */
-	double ops_per_s;          /* all threads' ops / (last end - first start) */
+	double ops_per_s;          /* completed ops / (last end - first start); per-op
+	                            * counts below are per completed op too (a one-way
+	                            * hand-off completes an op when the consumer frees) */
+	double wait_ns_per_op;     /* mean over threads of wait / iters: part of ns_per_op
+	                            * spent waiting on another thread (span.wait_ns) */
+	double prod_ns_per_op, cons_ns_per_op; /* one-way hand-off: mean over producers,
+	                            * consumers of (thread ns - wait) / iters; else NaN */
 	double wall_ns;            /* last end - first start of the measured round */
 	double minflt_per_op, majflt_per_op;
 	double vcsw_per_op, ivcsw_per_op;

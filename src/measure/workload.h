@@ -44,7 +44,18 @@ typedef struct {
 	unsigned batch_no;             /* 0 for the first batch of the round */
 	bool batch_last;               /* the round's last batch: free what was kept */
 	ct_counters_t *hw;             /* hardware counters to run over the span, or NULL */
+	/* Set by kernels whose threads hand work to each other (xfree): the
+	 * part of t1 - t0 spent waiting on another thread (a queue empty or
+	 * full), and which side of a one-way hand-off this thread is. */
+	uint64_t wait_ns;
+	unsigned char side;            /* CT_SIDE_* */
 } ct_span_t;
+
+/* A thread's side in a one-way hand-off. An operation is one object going
+ * through: the producer's allocation and the consumer's free are its two
+ * halves, so counts per operation (faults, allocs, throughput) are taken
+ * over the threads that complete objects (CT_SIDE_FREE and CT_SIDE_BOTH). */
+enum { CT_SIDE_BOTH, CT_SIDE_ALLOC, CT_SIDE_FREE };
 
 #define CT_MAX_PARAMS 8
 
@@ -90,6 +101,11 @@ typedef struct ct_workload {
 	uint64_t (*bytes_moved)(uint64_t size);
 	/* Optional: heap bytes one thread holds at most (default: size). */
 	uint64_t (*heap_bytes)(uint64_t size, const uint64_t *param);
+	/* Optional: why this mode cannot run on `threads` threads (NULL: it
+	 * can); the CLI refuses such a combination with this reason. */
+	const char *(*refuse)(int mode, unsigned threads);
+	/* Its threads wait on each other, and span.wait_ns says how long. */
+	bool waits;
 	/* Optional: state shared by the point's threads (thread = 0 in a). NULL
 	 * from setup is a failure of the point. */
 	void *(*setup)(const ct_kargs_t *a);
