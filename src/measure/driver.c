@@ -422,15 +422,21 @@ static unsigned reps_done(const ct_study_t *s, size_t pt, size_t a)
 }
 
 /* How far this point's CI misses the target: half-width / target (> 1:
- * too wide); NaN when it has no CI, no target, or no room for more. */
+ * too wide); infinite when rejected repetitions left it without a CI (the
+ * machine's fault, not the point's: it is owed repetitions first); NaN when
+ * it has no CI otherwise, no target, or no room for more. */
 static double ci_miss(const ct_study_t *s, size_t pt, size_t a)
 {
 	ct_summary_t sm;
-	unsigned failed;
+	unsigned failed, rejected = 0;
 	if (!s->st[a].usable || s->cfg->ci_target_pct <= 0 || reps_done(s, pt, a) >= s->cfg->max_count)
 		return NAN;
 	ct_point_summary(s, pt, a, &sm, &failed);
-	return sm.has_ci ? ct_ci_pct(&sm) / s->cfg->ci_target_pct : NAN;
+	for (unsigned r = 0; r < s->cfg->max_count; r++)
+		rejected += ct_rec(s, pt, a, r)->rejected;
+	if (!sm.has_ci)
+		return rejected ? INFINITY : NAN;
+	return ct_ci_pct(&sm) / s->cfg->ci_target_pct;
 }
 
 /* Is this point's CI wider than the target? */
