@@ -60,7 +60,7 @@ static double brute_cdf(unsigned n, unsigned m, unsigned u)
 static double brute_tied_p(const double *x, unsigned n, const double *y, unsigned m)
 {
 	unsigned N = n + m;
-	double v[20], r2[20];
+	double v[20] = {0}, r2[20] = {0};
 	for (unsigned i = 0; i < N; i++)
 		v[i] = i < n ? x[i] : y[i - n];
 	for (unsigned i = 0; i < N; i++) { /* doubled midrank: 2 (#below) + (#equal) + 1 */

@@ -20,6 +20,8 @@ typedef struct {
 	double *ways;       /* (n+1) x (smax+1) counts (scratch) */
 	size_t smax;        /* N (N + 1): doubled rank sum of the whole pool */
 	double *free_cum;   /* exact cdf of the doubled x rank sum without ties, or NULL */
+	double *cum;        /* the cdf with ties at a shift (scratch), or NULL */
+	void *mem;          /* one block holding all of the above */
 } ctx_t;
 
 static int cmp_double(const void *a, const void *b)
@@ -49,6 +51,20 @@ static void merge(ctx_t *c, double d)
 	}
 }
 
+/* Does pooled element b + 1 tie element b? jx, jy: x's and y's taken
+ * through b, so b is x[jx - 1] or y[jy - 1], and b + 1 is x[jx] or y[jy]. */
+static bool ties_next(const ctx_t *c, size_t b, size_t jx, size_t jy, double d)
+{
+	bool px = c->isx[b], nx = c->isx[b + 1];
+	if (px && nx)
+		return c->x[jx - 1] == c->x[jx];
+	if (!px && !nx)
+		return c->y[jy - 1] == c->y[jy];
+	if (px)
+		return cross(c, jy, jx - 1, d) == 0;
+	return cross(c, jy - 1, jx, d) == 0;
+}
+
 /* Doubled midranks into r2; returns the doubled rank sum of x and, through
  * *ties, sum(t^3 - t) over tie groups. */
 static size_t midranks(ctx_t *c, double d, double *ties)
@@ -58,18 +74,9 @@ static size_t midranks(ctx_t *c, double d, double *ties)
 	merge(c, d);
 	for (size_t a = 0; a < c->N;) {
 		size_t b = a, jx = ix + c->isx[a], jy = iy + !c->isx[a];
-		for (;;) { /* extend the group while the next element ties the last */
-			if (b + 1 >= c->N)
-				break;
-			bool px = c->isx[b], nx = c->isx[b + 1];
-			bool tie = px && nx ? c->x[jx - 1] == c->x[jx]
-				 : !px && !nx ? c->y[jy - 1] == c->y[jy]
-				 : px ? cross(c, jy, jx - 1, d) == 0
-				      : cross(c, jy - 1, jx, d) == 0;
-			if (!tie)
-				break;
+		while (b + 1 < c->N && ties_next(c, b, jx, jy, d)) { /* the group grows */
 			b++;
-			nx ? jx++ : jy++;
+			c->isx[b] ? jx++ : jy++;
 		}
 		unsigned r = (unsigned)(a + b + 2);
 		double t = (double)(b - a + 1);
@@ -109,12 +116,13 @@ static void exact_cum(ctx_t *c, const unsigned *r2, double *cum)
 	}
 }
 
-static double exact_p(ctx_t *c, size_t sx, double ties, double *cum)
+static double exact_p(ctx_t *c, size_t sx, double ties)
 {
-	if (ties == 0 && c->free_cum)
-		cum = c->free_cum;
-	else
+	double *cum = c->free_cum;
+	if (ties != 0) {
+		cum = c->cum;
 		exact_cum(c, c->r2, cum);
+	}
 	double lo = cum[sx], hi = 1 - (sx ? cum[sx - 1] : 0);
 	return fmin(1, 2 * fmin(lo, hi));
 }
@@ -130,31 +138,27 @@ static double normal_p(const ctx_t *c, size_t sx, double ties)
 	return fmin(1, erfc(z / sqrt(2.0)));
 }
 
-/* The test at shift d; *u gets U of x. */
-static double p_at(ctx_t *c, double d, double *u, double *scratch)
+/* The test at shift d; *u gets U of x. Exact where ctx_init made the
+ * tables (the exact range). */
+static double p_at(ctx_t *c, double d, double *u)
 {
 	double ties;
 	size_t sx = midranks(c, d, &ties);
 	if (u)
 		*u = (double)sx / 2 - (double)c->n * (double)(c->n + 1) / 2;
-	return c->N <= CT_MWU_EXACT_MAX ? exact_p(c, sx, ties, scratch) : normal_p(c, sx, ties);
+	return c->free_cum && c->cum ? exact_p(c, sx, ties) : normal_p(c, sx, ties);
 }
 
 /* ---------------------------------------------------------------- set-up */
 
 static void ctx_free(ctx_t *c)
 {
-	free(c->x);
-	free(c->y);
-	free(c->r2);
-	free(c->isx);
-	free(c->ways);
-	free(c->free_cum);
+	free(c->mem);
 }
 
 /* Sorted copies and scratch; the no-ties distribution once, for the exact
  * range. Returns -1 when out of memory. */
-static int ctx_init(ctx_t *c, const double *x, size_t n, const double *y, size_t m, double **cum)
+static int ctx_init(ctx_t *c, const double *x, size_t n, const double *y, size_t m)
 {
 	memset(c, 0, sizeof *c);
 	c->n = n;
@@ -162,15 +166,18 @@ static int ctx_init(ctx_t *c, const double *x, size_t n, const double *y, size_t
 	c->N = n + m;
 	c->smax = c->N * (c->N + 1);
 	bool exact = c->N <= CT_MWU_EXACT_MAX;
-	c->x = malloc(n * sizeof *c->x);
-	c->y = malloc(m * sizeof *c->y);
-	c->r2 = malloc(c->N * sizeof *c->r2);
-	c->isx = malloc(c->N);
-	c->ways = exact ? malloc((n + 1) * (c->smax + 1) * sizeof *c->ways) : NULL;
-	c->free_cum = exact ? malloc((c->smax + 1) * sizeof *c->free_cum) : NULL;
-	*cum = exact ? malloc((c->smax + 1) * sizeof **cum) : NULL;
-	if (!c->x || !c->y || !c->r2 || !c->isx || (exact && (!c->ways || !c->free_cum || !*cum)))
+	size_t S = c->smax + 1, nd = n + m + (exact ? (n + 3) * S : 0);
+	char *block = malloc(nd * sizeof(double) + c->N * (sizeof(unsigned) + 1));
+	if (!block)
 		return -1;
+	double *mem = c->mem = block; /* the doubles first: the block's alignment suits them */
+	c->x = mem;
+	c->y = mem + n;
+	c->ways = exact ? mem + n + m : NULL;
+	c->free_cum = exact ? c->ways + (n + 1) * S : NULL;
+	c->cum = exact ? c->free_cum + S : NULL;
+	c->r2 = (void *)(block + nd * sizeof(double));
+	c->isx = (unsigned char *)(block + nd * sizeof(double) + c->N * sizeof(unsigned));
 	memcpy(c->x, x, n * sizeof *x);
 	memcpy(c->y, y, m * sizeof *y);
 	qsort(c->x, n, sizeof *c->x, cmp_double);
@@ -190,14 +197,12 @@ int ct_mwu_test(const double *x, size_t n, const double *y, size_t m, ct_mwu_res
 	if (!n || !m)
 		return 0;
 	ctx_t c;
-	double *cum = NULL;
 	int rc = -1;
-	if (ctx_init(&c, x, n, y, m, &cum) == 0) {
-		out->p = p_at(&c, 0, &out->u, cum);
+	if (ctx_init(&c, x, n, y, m) == 0) {
+		out->p = p_at(&c, 0, &out->u);
 		out->exact = c.N <= CT_MWU_EXACT_MAX;
 		rc = 0;
 	}
-	free(cum);
 	ctx_free(&c);
 	return rc;
 }
@@ -206,7 +211,6 @@ int ct_mwu_test(const double *x, size_t n, const double *y, size_t m, ct_mwu_res
 
 typedef struct {
 	ctx_t *c;
-	double *cum;
 	const double *D; /* distinct differences, ascending */
 	size_t q;
 	double alpha;
@@ -227,7 +231,7 @@ static double candidate(const search_t *s, size_t k)
 
 static bool accepts(const search_t *s, size_t k)
 {
-	return p_at(s->c, candidate(s, k), NULL, s->cum) >= s->alpha;
+	return p_at(s->c, candidate(s, k), NULL) >= s->alpha;
 }
 
 /* The accepted candidates form a run around the centre: bisection finds
@@ -280,7 +284,7 @@ static void ends(const search_t *s, size_t klo, size_t khi, double *lo, double *
  * exactly when p < alpha. */
 static void agree_at_zero(search_t *s, double hl, double *lo, double *hi)
 {
-	bool in0 = p_at(s->c, 0, NULL, s->cum) >= s->alpha;
+	bool in0 = p_at(s->c, 0, NULL) >= s->alpha;
 	if (in0 && *lo > 0)
 		*lo = 0;
 	else if (in0 && *hi < 0)
@@ -315,15 +319,14 @@ int ct_mwu_shift_ci(const double *x, size_t n, const double *y, size_t m, double
 	if (!n || !m)
 		return 0;
 	ctx_t c;
-	double *cum = NULL, *D = NULL;
+	double *D = NULL;
 	size_t q = 0;
 	int rc = -1;
-	if (ctx_init(&c, x, n, y, m, &cum) == 0 && (D = differences(&c, &q, hl))) {
-		search_t s = {.c = &c, .cum = cum, .D = D, .q = q, .alpha = alpha};
+	if (ctx_init(&c, x, n, y, m) == 0 && (D = differences(&c, &q, hl))) {
+		search_t s = {.c = &c, .D = D, .q = q, .alpha = alpha};
 		rc = search(&s, *hl, lo, hi);
 	}
 	free(D);
-	free(cum);
 	ctx_free(&c);
 	return rc;
 }

@@ -564,13 +564,14 @@ static void timed_pass(ct_study_t *s, child_t *kids)
 			if (s->st[a].usable)
 				all[n++] = (ct_slot_t){(uint32_t)pt, (uint32_t)a};
 	s->planned = n * cfg->count;
-	for (unsigned round = 0; round < cfg->count && !g_stop; round++) {
+	for (unsigned round = 0; all && v && round < cfg->count && !g_stop; round++) {
 		memcpy(v, all, n * sizeof *v);
 		ct_schedule_shuffle(v, n, s->seed, round);
 		run_slots(s, kids, v, n, false);
 	}
-	extra_rounds(s, kids, all, n);
-	for (size_t i = 0; i < n && !g_stop; i++)
+	if (all)
+		extra_rounds(s, kids, all, n);
+	for (size_t i = 0; all && i < n && !g_stop; i++)
 		if (too_wide(s, all[i].pt, all[i].a)) {
 			s->unstable++;
 			ct_out_unstable(s, all[i].pt, all[i].a);
