@@ -101,8 +101,9 @@ int ct_out_open(ct_study_t *s, char *err, size_t len)
 	fputs("Unit ops/s better=higher\nUnit B/op assume=exact\nUnit allocs/op assume=exact\n",
 	      s->txt);
 	fprintf(s->txt, "concurrency: a repetition counts when its threads overlapped >= %.2f of "
-		"its span and each was on CPU >= %.2f of its own (of cores/threads when "
-		"oversubscribed); else it is run again, at most %d runs, then rejected\n",
+		"its span (not asked when oversubscribed) and each was on CPU >= %.2f of it (of "
+		"cores/threads when oversubscribed); else it is run again, at most %d runs, then "
+		"rejected\n",
 		CT_MIN_OVERLAP, CT_MIN_CPU_SHARE, CT_WINDOW_TRIES);
 	fprintf(s->txt, "latency: %s\nhardware-counters: %s\n",
 		cfg->latency ? "batches of ~2us, mean per op; p50/p99/p99.9/max-ns units" : "off",

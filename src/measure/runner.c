@@ -249,16 +249,20 @@ static uint64_t mean_thread_ns(const worker_t *w, unsigned n)
 	return (uint64_t)(sum / n);
 }
 
-/* Overlap of the threads' spans and the smallest on-CPU share (window.h). */
+/* Overlap of the threads' spans and the smallest on-CPU share over the
+ * repetition's span, first start to last end (window.h). */
 static void summarize_window(const worker_t *w, unsigned n, ct_result_t *r)
 {
-	uint64_t t0[CT_MAX_THREADS], t1[CT_MAX_THREADS];
-	r->cpu_share_min = 1e300;
+	uint64_t t0[CT_MAX_THREADS], t1[CT_MAX_THREADS], first = UINT64_MAX, last = 0;
 	for (unsigned i = 0; i < n; i++) {
 		t0[i] = w[i].span.t0_ns;
 		t1[i] = w[i].span.t1_ns;
-		double span = (double)(t1[i] - t0[i]);
-		double share = span > 0 ? (double)w[i].cpu_ns / span : 1.0;
+		first = t0[i] < first ? t0[i] : first;
+		last = t1[i] > last ? t1[i] : last;
+	}
+	r->cpu_share_min = 1e300;
+	for (unsigned i = 0; i < n; i++) {
+		double share = last > first ? (double)w[i].cpu_ns / (double)(last - first) : 1.0;
 		r->cpu_share_min = share < r->cpu_share_min ? share : r->cpu_share_min;
 	}
 	r->overlap = ct_window_overlap(t0, t1, n);

@@ -35,7 +35,7 @@ typedef struct {
 	uint64_t iters;            /* per thread, measured round (mean over threads) */
 	uint64_t ops;              /* all threads' operations, measured round */
 	double overlap;            /* fraction of wall_ns with every thread in its span */
-	double cpu_share_min;      /* least thread CPU time / its span, over threads */
+	double cpu_share_min;      /* least thread CPU time / wall_ns, over threads */
 	unsigned rounds;           /* rounds run, measured one included */
 	double ns_per_op;          /* mean over threads of thread ns / iters */
 	double ns_min, ns_max;     /* fastest and slowest thread, ns/op */

@@ -77,13 +77,13 @@ bool ct_window_ok(double overlap, double cpu_share_min, unsigned threads, unsign
 		  char *why, size_t len)
 {
 	double need = ct_window_min_share(threads, cpus);
-	if (threads > 1 && overlap < CT_MIN_OVERLAP) {
+	if (threads > 1 && threads <= cpus && overlap < CT_MIN_OVERLAP) {
 		snprintf(why, len, "threads overlapped %.0f%% of the span (< %.0f%%)", 100 * overlap,
 			 100 * CT_MIN_OVERLAP);
 		return false;
 	}
 	if (cpu_share_min < need) {
-		snprintf(why, len, "a thread was on CPU %.0f%% of its span (< %.0f%%)",
+		snprintf(why, len, "a thread was on CPU %.0f%% of the span (< %.0f%%)",
 			 100 * cpu_share_min, 100 * need);
 		return false;
 	}

@@ -11,8 +11,11 @@
  *
  * Overlap: the fraction of the repetition's span (first start to last end)
  * during which every thread was inside its own span; on-CPU share: a
- * thread's CPU time over its own span. ct_window_ok() holds the thresholds
- * a repetition must meet to count as a concurrent measurement. */
+ * thread's CPU time over the repetition's span. ct_window_ok() holds the
+ * thresholds a repetition must meet to count as a concurrent measurement.
+ * More threads than CPUs cannot all run at once: such (oversubscribed)
+ * repetitions are judged by the on-CPU share the CPUs allow (cores ÷
+ * threads) alone, never by overlap. */
 #ifndef CT_WINDOW_H
 #define CT_WINDOW_H
 
@@ -23,7 +26,7 @@
 
 /* Thresholds (README "The common window"). */
 #define CT_MIN_OVERLAP 0.95   /* all threads running, fraction of the span */
-#define CT_MIN_CPU_SHARE 0.90 /* thread CPU time / its span, of what the CPUs allow */
+#define CT_MIN_CPU_SHARE 0.90 /* thread CPU time / the span, of what the CPUs allow */
 #define CT_WINDOW_TRIES 3     /* attempts at a repetition before it is rejected */
 
 typedef struct {
@@ -51,7 +54,8 @@ double ct_window_overlap(const uint64_t *t0, const uint64_t *t1, unsigned n);
  * CPUs allow `threads` threads (cpus / threads when oversubscribed). */
 double ct_window_min_share(unsigned threads, unsigned cpus);
 
-/* Does a repetition count as concurrent? When not, why says why. */
+/* Does a repetition count as concurrent? When not, why says why. Overlap
+ * counts only for 2+ threads on at least as many CPUs. */
 bool ct_window_ok(double overlap, double cpu_share_min, unsigned threads, unsigned cpus,
 		  char *why, size_t len);
 
