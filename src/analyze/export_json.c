@@ -2,7 +2,8 @@
  * shape of google/benchmark's JSON output, for the tools that read it.
  *   {"context": {date, num_cpus, ..., "machine": machine.json flattened},
  *    "benchmarks": [ one object per benchmark: its name as in results.txt,
- *                    its keys, "repetitions" (each good one's figures) and
+ *                    its keys, "repetitions" (each good one's figures: not
+ *                    the failed nor the rejected ones, only counted) and
  *                    "aggregates" (median with its 95% CI, mean, stddev, cv,
  *                    min, max) ]}
  * Times are per-thread ns/op ("time_unit": "ns", "real_time": the median).
@@ -116,7 +117,10 @@ static void context(const ct_rdir_t *d, FILE *f)
 	fputs("}}", f);
 }
 
-static void repetitions(const ct_group_t *g, FILE *f)
+/* Each good repetition's figures; xfree's waiting and producer/consumer
+ * columns only when results.csv has them. Rejected repetitions (threads not
+ * together) are counted in "rejected_repetitions", never listed here. */
+static void repetitions(const ct_rdir_t *d, const ct_group_t *g, FILE *f)
 {
 	static const struct {
 		ct_metric_t m;
@@ -125,13 +129,14 @@ static void repetitions(const ct_group_t *g, FILE *f)
 		{CT_M_NS, "real_time"},         {CT_M_OPS, "ops_per_second"},
 		{CT_M_BYTES, "bytes_per_op"},   {CT_M_ALLOCS, "allocs_per_op"},
 		{CT_M_MINFLT, "minflt_per_op"}, {CT_M_VCSW, "vcsw_per_op"},
-		{CT_M_IVCSW, "ivcsw_per_op"},
+		{CT_M_IVCSW, "ivcsw_per_op"},   {CT_M_WAIT, "wait_ns_per_op"},
+		{CT_M_PROD, "prod_ns_per_op"},  {CT_M_CONS, "cons_ns_per_op"},
 	};
 	fputs(", \"repetitions\": [", f);
 	for (size_t r = 0; r < g->nok; r++) {
 		fprintf(f, "%s\n      {\"repetition_index\": %zu", r ? "," : "", r);
 		for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
-			if (g->v[cols[c].m])
+			if (g->v[cols[c].m] && d->has_col[cols[c].m])
 				jkey_num(f, cols[c].key, g->v[cols[c].m][r], true);
 		fputc('}', f);
 	}
@@ -167,11 +172,13 @@ static void benchmark(const ct_rdir_t *d, size_t k, const ct_group_t *g, FILE *f
 	jstr(f, ct_rstr(d, g->alloc));
 	fputs(", \"place\": ", f);
 	jstr(f, ct_rstr(d, g->place));
-	fprintf(f, ", \"threads\": %u, \"time_unit\": \"ns\", \"failed_repetitions\": %zu", g->threads,
-		g->nfailed);
+	fprintf(f,
+		", \"threads\": %u, \"time_unit\": \"ns\", \"failed_repetitions\": %zu"
+		", \"rejected_repetitions\": %zu",
+		g->threads, g->nfailed, g->nrejected);
 	jkey_num(f, "real_time", g->nok ? g->ns.median : NAN, true);
 	aggregates(g, f);
-	repetitions(g, f);
+	repetitions(d, g, f);
 	fputs("}", f);
 }
 

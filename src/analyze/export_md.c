@@ -40,8 +40,11 @@ static void verdicts(const ct_report_t *r, size_t k, FILE *f)
 {
 	const ct_rdir_t *d = &r->dirs[k];
 	fprintf(f, "\n## Verdicts — [%zu] %s\n\n", k + 1, d->label);
-	fputs("A point HOLDS when the whole 95% CI of the ratio is on the claim's side of the "
-	      "threshold, FAILS when it is all on the other side, else INCONCLUSIVE.\n\n", f);
+	fprintf(f, "A point HOLDS when the whole 95%% CI of the ratio is beyond the threshold on "
+		   "the claim's side by more than the margin of practical equivalence (%g%%), "
+		   "FAILS when it is all beyond it on the other side, is EQUAL when it lies "
+		   "within the margin, else INCONCLUSIVE.\n\n",
+		100 * r->margin);
 	fputs("| claim | testable claim | allocator | threads | verdict | decided by |\n"
 	      "|---|---|---|---:|---|---|\n", f);
 	for (size_t i = 0; i < r->v[k].nrows; i++) {
@@ -66,8 +69,8 @@ static void verdicts(const ct_report_t *r, size_t k, FILE *f)
 static void ns_cell(const ct_group_t *g, FILE *f)
 {
 	char num[32], buf[64];
-	if (!g || !g->nok) {
-		cell(f, "");
+	if (!g || !g->nok) { /* a point whose every repetition was rejected says so */
+		cell(f, g && g->nrejected ? "rejected" : "");
 		return;
 	}
 	_ct_fmt_num(g->ns.median, num, sizeof num);

@@ -62,12 +62,14 @@ const ct_config_t *ct_plan_filter(ct_study_t *s, ct_config_t *out)
 /* ---------------------------------------------------------------- estimate */
 
 /* Seconds for reps repetitions of every point and allocator on an idle
- * machine: a repetition is its benchtime with the warm-up (a tenth) and the
- * overshoot of calibration (1.3x in all), the latency round when asked
- * (+25%), and ~2 ms of thread start and child round trip; the first one of a
- * point grows its iteration count from 1 (one more benchtime), and the
- * census adds ~2 ms per point and allocator. Other work on the CPUs
- * stretches all of it. Fixed iteration counts: unknown (0). */
+ * machine: a repetition is its timed window (one benchtime) with the
+ * warm-up and calibration rounds, which aim at a tenth of it (1.3x in all),
+ * the latency round when asked (+25%), and ~2 ms of thread start and child
+ * round trip; the first one of a point grows its count from 1 up to that
+ * tenth (about 0.2 benchtime more). Rounds over the whole study change the
+ * order, not the number, of repetitions. A repetition rejected as not
+ * concurrent is run again (at most 3 runs): none on an idle machine. Other
+ * work on the CPUs stretches all of it. Fixed iteration counts: unknown (0). */
 static double estimate_s(const ct_study_t *s, size_t nallocs, unsigned reps, bool first)
 {
 	const ct_config_t *cfg = s->cfg;
@@ -76,7 +78,7 @@ static double estimate_s(const ct_study_t *s, size_t nallocs, unsigned reps, boo
 	double bt = (double)cfg->bt.ns / 1e9;
 	double rep = bt * 1.3 * (cfg->latency ? 1.25 : 1.0) + 0.002;
 	double n = (double)s->npts * (double)nallocs;
-	return n * ((double)reps * rep + (first ? bt + 0.002 : 0));
+	return n * ((double)reps * rep + (first ? 0.2 * bt + 0.002 : 0));
 }
 
 static const char *fmt_secs(double t, char *buf, size_t len)
@@ -131,7 +133,8 @@ void ct_plan_preview(const ct_study_t *s, FILE *f)
 	if (cfg->dry_run)
 		list_points(s, f);
 	double lo = estimate_s(s, found, cfg->count, true);
-	/* extra repetitions are capped at half the planned ones (driver.c) */
+	/* extra repetitions: up to --max-count per point, and at most half the
+	 * base repetitions across the whole study (extra_budget_left, driver.c) */
 	double extra = estimate_s(s, found, cfg->max_count - cfg->count, false);
 	extra = extra < estimate_s(s, found, cfg->count, false) / 2 ? extra
 		: estimate_s(s, found, cfg->count, false) / 2;
