@@ -23,7 +23,12 @@
  *
  * Probes: every size class up to the large-object paths — glibc's arena mutex
  * above tcache (1032 B) and mmap at 128 KiB, tcmalloc's page heap above
- * 256 KiB, jemalloc's arenas above 32 KiB, mimalloc's segments. */
+ * 256 KiB, jemalloc's arenas above 32 KiB, mimalloc's segments.
+ *
+ * Parameter prime (prime.h): in heap mode each worker first warms its
+ * allocator with that many objects of the point's size (at most 64 KiB of
+ * them), in turn; prime=0 measures cold workers. */
+#include "prime.h"
 #include "workload.h"
 
 #include <stdlib.h>
@@ -102,12 +107,14 @@ static void smaug_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 	if (!s->batch || s->batch_no == 0)
 		fill(src, n, a->thread);
 	CT_ESCAPE(src);
-	if (a->mode == SMAUG_STACK)
+	if (a->mode == SMAUG_STACK) {
 		s->sink += stack_loop(src, n, iters, s);
-	else if (a->mode == SMAUG_HEAP)
+	} else if (a->mode == SMAUG_HEAP) {
+		ct_prime_worker(a, a->param[0]);
 		s->sink += heap_loop(src, n, iters, s);
-	else
+	} else {
 		ct_control_loop(iters, s);
+	}
 }
 
 static uint64_t smaug_stack_bytes(uint64_t size)
@@ -119,6 +126,8 @@ static uint64_t smaug_bytes_moved(uint64_t size)
 {
 	return size;
 }
+
+static const ct_param_t smaug_params[] = {CT_PRIME_PARAM, {NULL, NULL, 0, 0, 0}};
 
 const ct_workload_t ct_wl_smaug = {
 	.name = "smaug",
@@ -132,6 +141,9 @@ const ct_workload_t ct_wl_smaug = {
 	.default_sizes = "1KiB-1MiB",
 	.min_size = 16,
 	.max_size = 64ull << 20,
+	.params = smaug_params,
+	.setup = ct_prime_setup,
+	.teardown = ct_prime_teardown,
 	.stack_bytes = smaug_stack_bytes,
 	.bytes_moved = smaug_bytes_moved,
 	.run = smaug_run,
