@@ -54,6 +54,8 @@ cases=$(cat <<CASES
 --benchtime 5us	shorter than 1000 steps of this clock
 -w smaug -s 64MiB -t 1024	the plan needs about
 -P nosuch=1	no selected workload has this parameter
+-w bilbo -P prime=0,prime=0	the same value given twice
+-w bilbo -P prime=2000000	bilbo takes prime from 0 to 1048576
 -P k	want name=value
 --ci-target 200	--ci-target
 --ci-target x	--ci-target
@@ -99,5 +101,14 @@ for sub in "--help" "run --help" "list --help" "help"; do
 	if "$contend" $sub | grep -q usage; then pass=$((pass + 1)); else
 		echo "FAIL [$sub]: no usage text"; fail=$((fail + 1)); fi
 done
+# a parameter named twice is swept: both values measured, each in its names
+if "$contend" run -q -w bilbo -m heap -a glibc -t 1 -n 1 --benchtime 100x \
+	-P prime=0,prime=64 -o "$work/sweep" 2>/dev/null &&
+	grep -q '^BenchmarkBilbo/mode=heap/size=16B/prime=0/alloc=glibc' "$work/sweep/results.txt" &&
+	grep -q '^BenchmarkBilbo/mode=heap/size=16B/prime=64/alloc=glibc' "$work/sweep/results.txt"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL [sweep]: -P prime=0,prime=64 did not measure both"; fail=$((fail + 1))
+fi
 echo "test_cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

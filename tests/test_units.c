@@ -1,4 +1,5 @@
 /* test_units.c — the parsers and printers of sizes, durations and lists. */
+#include "cli.h"
 #include "test.h"
 #include "units.h"
 
@@ -92,8 +93,35 @@ static void printing(void)
 	EXPECT_STR(ct_format_benchtime(&bt, b, sizeof b), "1500ns");
 }
 
+/* A parameter named several times by --param is swept: every combination,
+ * the last parameter fastest, defaults for the ones not named. */
+static void param_sweeps(void)
+{
+	ct_config_t cfg = {.nparams = 4};
+	static const char *const names[] = {"k", "batch", "k", "batch"};
+	static const uint64_t values[] = {1, 3, 2, 4};
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(cfg.params[i].name, sizeof cfg.params[i].name, "%s", names[i]);
+		cfg.params[i].value = values[i];
+	}
+	uint64_t sets[8][CT_MAX_PARAMS];
+	EXPECT_EQ_U(ct_cli_param_sets(&cfg, &ct_wl_churn, sets, 8), 4);
+	static const uint64_t want[4][3] = {{1, 3, 0}, {1, 4, 0}, {2, 3, 0}, {2, 4, 0}};
+	for (size_t k = 0; k < 4; k++)
+		for (size_t i = 0; i < 3; i++)
+			EXPECT_EQ_U(sets[k][i], want[k][i]);
+	EXPECT_EQ_U(ct_cli_param_sets(&cfg, &ct_wl_churn, sets, 3), 3); /* capped */
+	cfg.nparams = 0; /* none named: the defaults, once */
+	EXPECT_EQ_U(ct_cli_param_sets(&cfg, &ct_wl_bilbo, sets, 8), 1);
+	EXPECT_EQ_U(sets[0][0], 64);
+	EXPECT_EQ_U(ct_cli_param_sets(&cfg, &ct_wl_churn, sets, 8), 1);
+	EXPECT_EQ_U(sets[0][0], 4096);
+	EXPECT_EQ_U(sets[0][1], 256);
+}
+
 int main(void)
 {
+	param_sweeps();
 	sizes();
 	durations();
 	lists();

@@ -43,7 +43,8 @@ void ct_cli_run_usage(FILE *f)
 	      "  -s, --size LIST       object sizes for sized workloads, e.g. 64B,1KiB or\n"
 	      "                        1KiB-1MiB (powers of two) (default 1KiB-1MiB)\n"
 	      "  -P, --param LIST      workload parameters, name=value[,name=value]\n"
-	      "                        (see `contend list`)\n"
+	      "                        (see `contend list`); a name given several times\n"
+	      "                        is swept: -P prime=0,prime=64 measures both\n"
 	      "  -p, --place POLICY    compact, scatter or none (default compact)\n"
 	      "  -n, --count N         repetitions per point (default 12; 6+ gives a 95% CI,\n"
 	      "                        9+ one that ignores an outlier on each side, 12+ two)\n"
@@ -250,6 +251,10 @@ static void check_params(const ct_config_t *cfg)
 		}
 		if (!found)
 			bad("--param", cfg->params[i].name, "no selected workload has this parameter");
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(cfg->params[k].name, cfg->params[i].name) == 0 &&
+			    cfg->params[k].value == cfg->params[i].value)
+				bad("--param", cfg->params[i].name, "the same value given twice");
 	}
 }
 
@@ -264,14 +269,44 @@ static void check_out(const ct_config_t *cfg)
 		bad("--out", cfg->out, "exists and is not a directory");
 }
 
+/* Values --param gives the workload's parameter i (its default when none). */
+static size_t param_values(const ct_config_t *cfg, const ct_workload_t *wl, int i, uint64_t *v)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < cfg->nparams; k++)
+		if (strcmp(cfg->params[k].name, wl->params[i].name) == 0)
+			v[n++] = cfg->params[k].value;
+	if (!n)
+		v[n++] = wl->params[i].def;
+	return n;
+}
+
+size_t ct_cli_param_sets(const ct_config_t *cfg, const ct_workload_t *wl,
+			 uint64_t (*sets)[CT_MAX_PARAMS], size_t max)
+{
+	int np = ct_workload_nparams(wl) < CT_MAX_PARAMS ? ct_workload_nparams(wl) : CT_MAX_PARAMS;
+	uint64_t v[CT_MAX_PARAMS][CT_MAX_PARAMS];
+	size_t nv[CT_MAX_PARAMS], at[CT_MAX_PARAMS] = {0}, n = 0;
+	for (int i = 0; i < np; i++)
+		nv[i] = param_values(cfg, wl, i, v[i]);
+	for (;;) { /* an odometer over the values, the last parameter fastest */
+		if (n == max)
+			return n;
+		memset(sets[n], 0, sizeof sets[n]);
+		for (int i = 0; i < np; i++)
+			sets[n][i] = v[i][at[i]];
+		n++;
+		int i = np - 1;
+		while (i >= 0 && ++at[i] == nv[i])
+			at[i--] = 0;
+		if (i < 0)
+			return n;
+	}
+}
+
 void ct_cli_params(const ct_config_t *cfg, const ct_workload_t *wl, uint64_t *param)
 {
-	for (int i = 0; i < ct_workload_nparams(wl) && i < CT_MAX_PARAMS; i++) {
-		param[i] = wl->params[i].def;
-		for (size_t k = 0; k < cfg->nparams; k++)
-			if (strcmp(cfg->params[k].name, wl->params[i].name) == 0)
-				param[i] = cfg->params[k].value;
-	}
+	ct_cli_param_sets(cfg, wl, (uint64_t(*)[CT_MAX_PARAMS])param, 1);
 }
 
 /* A repetition must last at least 1000 clock steps (0.1% quantization). */
@@ -311,8 +346,8 @@ static void check_memory(const ct_config_t *cfg)
 		maxt = cfg->threads[t] > maxt ? cfg->threads[t] : maxt;
 	for (size_t w = 0; w < cfg->nwl; w++) {
 		const ct_workload_t *wl = cfg->wl[w];
-		uint64_t param[CT_MAX_PARAMS] = {0};
-		ct_cli_params(cfg, wl, param);
+		uint64_t sets[CT_MAX_SETS][CT_MAX_PARAMS];
+		size_t nsets = ct_cli_param_sets(cfg, wl, sets, CT_MAX_SETS);
 		uint64_t sizes[CT_MAX_LIST] = {wl->fixed_size};
 		size_t nz = 1;
 		ct_err_t err;
@@ -321,11 +356,12 @@ static void check_memory(const ct_config_t *cfg)
 			nz = cfg->nsizes;
 		} else if (wl->default_sizes)
 			ct_parse_size_list(wl->default_sizes, 1, UINT64_MAX, sizes, CT_MAX_LIST, &nz, &err);
-		for (size_t z = 0; z < nz; z++) {
-			uint64_t heap = wl->heap_bytes ? wl->heap_bytes(sizes[z], param) : sizes[z];
-			uint64_t per = ct_stack_size(ct_workload_stack(wl, sizes[z])) + heap;
-			worst = per * maxt > worst ? per * maxt : worst;
-		}
+		for (size_t z = 0; z < nz; z++)
+			for (size_t k = 0; k < nsets; k++) {
+				uint64_t heap = wl->heap_bytes ? wl->heap_bytes(sizes[z], sets[k]) : sizes[z];
+				uint64_t per = ct_stack_size(ct_workload_stack(wl, sizes[z])) + heap;
+				worst = per * maxt > worst ? per * maxt : worst;
+			}
 	}
 	if (avail && worst > avail / 10 * 9) {
 		char v[32], why[200];

@@ -46,8 +46,14 @@ typedef struct {
 
 /* argv[0] is the subcommand name ("run"). */
 void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores);
-/* The workload's parameter values: its defaults, overridden by --param. */
+/* The workload's parameter values: its defaults, overridden by --param (the
+ * first combination of ct_cli_param_sets). */
 void ct_cli_params(const ct_config_t *cfg, const ct_workload_t *wl, uint64_t *param);
+/* Every combination of the workload's parameter values (a parameter given
+ * several times by --param is swept), at most max; returns the count. */
+#define CT_MAX_SETS 256
+size_t ct_cli_param_sets(const ct_config_t *cfg, const ct_workload_t *wl,
+			 uint64_t (*sets)[CT_MAX_PARAMS], size_t max);
 void ct_cli_usage(FILE *f);
 void ct_cli_run_usage(FILE *f);
 void ct_cli_list_usage(FILE *f);

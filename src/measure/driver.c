@@ -55,6 +55,28 @@ typedef struct {
 
 /* ---------------------------------------------------------------- plan */
 
+static void add_point(ct_study_t *s, size_t *cap, const ct_workload_t *wl, int mode, uint64_t size,
+		      unsigned threads, const uint64_t *param)
+{
+	if (s->npts == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		s->pts = realloc(s->pts, *cap * sizeof *s->pts);
+		if (!s->pts) {
+			fprintf(stderr, "contend: out of memory for %zu points\n", *cap);
+			exit(CT_EXIT_FAIL);
+		}
+	}
+	ct_plan_point_t *p = &s->pts[s->npts++];
+	memset(p, 0, sizeof *p);
+	p->wl = wl;
+	p->mode = mode;
+	p->size = size;
+	p->threads = threads;
+	memcpy(p->param, param, sizeof p->param);
+	for (size_t a = 0; a < CT_MAX_ALLOCS; a++)
+		p->allocs_per_op[a] = p->bytes_per_op[a] = NAN;
+}
+
 static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 {
 	const ct_config_t *cfg = s->cfg;
@@ -82,23 +104,14 @@ static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 		if (want)
 			modes[nmodes++] = m;
 	}
-	for (size_t t = 0; t < cfg->nthreads; t++)
-		for (size_t z = 0; z < nsizes; z++)
-			for (int m = 0; m < nmodes; m++) {
-				if (s->npts == *cap) {
-					*cap = *cap ? *cap * 2 : 64;
-					s->pts = realloc(s->pts, *cap * sizeof *s->pts);
-				}
-				ct_plan_point_t *p = &s->pts[s->npts++];
-				memset(p, 0, sizeof *p);
-				p->wl = wl;
-				p->mode = modes[m];
-				p->size = sizes[z];
-				p->threads = (unsigned)cfg->threads[t];
-				ct_cli_params(cfg, wl, p->param);
-				for (size_t a = 0; a < CT_MAX_ALLOCS; a++)
-					p->allocs_per_op[a] = p->bytes_per_op[a] = NAN;
-			}
+	uint64_t sets[CT_MAX_SETS][CT_MAX_PARAMS];
+	size_t nsets = ct_cli_param_sets(cfg, wl, sets, CT_MAX_SETS);
+	for (size_t k = 0; k < nsets; k++) /* a swept parameter: all of it per value */
+		for (size_t t = 0; t < cfg->nthreads; t++)
+			for (size_t z = 0; z < nsizes; z++)
+				for (int m = 0; m < nmodes; m++)
+					add_point(s, cap, wl, modes[m], sizes[z], (unsigned)cfg->threads[t],
+						  sets[k]);
 }
 
 static void plan(ct_study_t *s)

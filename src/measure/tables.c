@@ -25,12 +25,20 @@ static void pad(const ct_study_t *s, size_t a, size_t t, FILE *f)
 		fprintf(f, "%*s", group_extra(s, a), "");
 }
 
-static size_t find_point(const ct_study_t *s, const ct_workload_t *wl, int mode, uint64_t size,
-			 unsigned threads)
+/* A table is one workload at one set of parameter values (several when a
+ * parameter is swept): `param` below. */
+static bool same_params(const ct_plan_point_t *p, const uint64_t *param)
+{
+	return memcmp(p->param, param, sizeof p->param) == 0;
+}
+
+static size_t find_point(const ct_study_t *s, const ct_workload_t *wl, const uint64_t *param,
+			 int mode, uint64_t size, unsigned threads)
 {
 	for (size_t i = 0; i < s->npts; i++) {
 		const ct_plan_point_t *p = &s->pts[i];
-		if (p->wl == wl && p->mode == mode && p->size == size && p->threads == threads)
+		if (p->wl == wl && same_params(p, param) && p->mode == mode && p->size == size &&
+		    p->threads == threads)
 			return i;
 	}
 	return SIZE_MAX;
@@ -111,13 +119,14 @@ static void print_header(const ct_study_t *s, FILE *f)
 
 /* GB/s per thread of the workload's first mode (a copy: smaug's stack copy,
  * bandwidth's memcpy), from the median ns/op. */
-static void print_gbps(const ct_study_t *s, const ct_workload_t *wl, uint64_t size, FILE *f)
+static void print_gbps(const ct_study_t *s, const ct_workload_t *wl, const uint64_t *param,
+		       uint64_t size, FILE *f)
 {
 	const ct_config_t *cfg = s->cfg;
 	fprintf(f, "%-8s%-9s", "", "GB/s");
 	for (size_t a = 0; a < cfg->nallocs; a++)
 		for (size_t t = 0; t < cfg->nthreads; t++) {
-			size_t pt = find_point(s, wl, 0, size, (unsigned)cfg->threads[t]);
+			size_t pt = find_point(s, wl, param, 0, size, (unsigned)cfg->threads[t]);
 			ct_summary_t sm = {0};
 			unsigned failed;
 			pad(s, a, t, f);
@@ -131,7 +140,8 @@ static void print_gbps(const ct_study_t *s, const ct_workload_t *wl, uint64_t si
 	fputc('\n', f);
 }
 
-static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, uint64_t size, FILE *f)
+static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, const uint64_t *param,
+			     uint64_t size, FILE *f)
 {
 	const ct_config_t *cfg = s->cfg;
 	char sz[32];
@@ -139,7 +149,7 @@ static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, uint6
 	int stack = ct_workload_mode(wl, "stack"), heap = ct_workload_mode(wl, "heap");
 	bool first = true, have_stack = false, have_heap = false;
 	for (int m = 0; wl->modes[m]; m++) {
-		if (find_point(s, wl, m, size, (unsigned)cfg->threads[0]) == SIZE_MAX)
+		if (find_point(s, wl, param, m, size, (unsigned)cfg->threads[0]) == SIZE_MAX)
 			continue;
 		have_stack |= m == stack;
 		have_heap |= m == heap;
@@ -148,12 +158,12 @@ static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, uint6
 		for (size_t a = 0; a < cfg->nallocs; a++)
 			for (size_t t = 0; t < cfg->nthreads; t++) {
 				pad(s, a, t, f);
-				print_cell(s, find_point(s, wl, m, size, (unsigned)cfg->threads[t]), a, f);
+				print_cell(s, find_point(s, wl, param, m, size, (unsigned)cfg->threads[t]), a, f);
 			}
 		fputc('\n', f);
 	}
 	if (wl->bytes_moved)
-		print_gbps(s, wl, size, f);
+		print_gbps(s, wl, param, size, f);
 	if (!have_stack || !have_heap)
 		return;
 	fprintf(f, "%-8s%-9s", "", "heap/stk");
@@ -161,7 +171,7 @@ static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, uint6
 		for (size_t t = 0; t < cfg->nthreads; t++) {
 			unsigned th = (unsigned)cfg->threads[t];
 			pad(s, a, t, f);
-			print_ratio(s, find_point(s, wl, heap, size, th), find_point(s, wl, stack, size, th),
+			print_ratio(s, find_point(s, wl, param, heap, size, th), find_point(s, wl, param, stack, size, th),
 				    a, f);
 		}
 	fputc('\n', f);
@@ -170,7 +180,8 @@ static void print_size_block(const ct_study_t *s, const ct_workload_t *wl, uint6
 /* One line on what the census measured, per mode: the range of allocs/op
  * over the points and allocators, and whether B/op covered the object size
  * wherever something was allocated. */
-static void print_census(const ct_study_t *s, const ct_workload_t *wl, FILE *f)
+static void print_census(const ct_study_t *s, const ct_workload_t *wl, const uint64_t *param,
+			 FILE *f)
 {
 	fputs("census:", f);
 	unsigned missing = 0;
@@ -179,7 +190,8 @@ static void print_census(const ct_study_t *s, const ct_workload_t *wl, FILE *f)
 		unsigned n = 0, covered = 0;
 		for (size_t i = 0; i < s->npts; i++) {
 			const ct_plan_point_t *p = &s->pts[i];
-			for (size_t a = 0; p->wl == wl && p->mode == m && a < s->cfg->nallocs; a++) {
+			bool here = p->wl == wl && same_params(p, param) && p->mode == m;
+			for (size_t a = 0; here && a < s->cfg->nallocs; a++) {
 				if (!s->st[a].usable)
 					continue;
 				if (isnan(p->allocs_per_op[a])) {
@@ -207,12 +219,13 @@ static void print_census(const ct_study_t *s, const ct_workload_t *wl, FILE *f)
 	fputs(" see results.csv\n", f);
 }
 
-static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f)
+static void print_table(const ct_study_t *s, const ct_workload_t *wl, const uint64_t *param,
+			FILE *f)
 {
 	uint64_t sizes[256];
 	size_t n = 0;
 	for (size_t i = 0; i < s->npts; i++) {
-		if (s->pts[i].wl != wl)
+		if (s->pts[i].wl != wl || !same_params(&s->pts[i], param))
 			continue;
 		bool seen = false;
 		for (size_t k = 0; k < n; k++)
@@ -222,17 +235,35 @@ static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f
 	}
 	if (!n)
 		return;
+	char title[320], params[256];
+	ct_plan_point_t key = {.wl = wl};
+	memcpy(key.param, param, sizeof key.param);
+	ct_point_params(&key, " ", params, sizeof params);
+	snprintf(title, sizeof title, "%s%s%s", wl->name, params[0] ? " " : "", params);
 	if (s->cfg->max_count > s->cfg->count && s->cfg->ci_target_pct > 0 &&
 	    s->cfg->count >= CT_MIN_CI_SAMPLES)
 		fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u to %u repetitions\n",
-			wl->name, s->cfg->count, s->cfg->max_count);
+			title, s->cfg->count, s->cfg->max_count);
 	else
-		fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u repetitions\n", wl->name,
+		fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u repetitions\n", title,
 			s->cfg->count);
 	print_header(s, f);
 	for (size_t k = 0; k < n; k++)
-		print_size_block(s, wl, sizes[k], f);
-	print_census(s, wl, f);
+		print_size_block(s, wl, param, sizes[k], f);
+	print_census(s, wl, param, f);
+}
+
+/* One table per set of parameter values, in plan order. */
+static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f)
+{
+	for (size_t i = 0; i < s->npts; i++) {
+		const ct_plan_point_t *p = &s->pts[i];
+		bool first = p->wl == wl;
+		for (size_t k = 0; first && k < i; k++)
+			first = !(s->pts[k].wl == wl && same_params(&s->pts[k], p->param));
+		if (first)
+			print_table(s, wl, p->param, f);
+	}
 }
 
 /* Self-check of the study's precision: the 1-thread points' CI half-widths. */
