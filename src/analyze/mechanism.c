@@ -4,7 +4,8 @@
  * switches that rise with threads (threads block: lock contention;
  * involuntary ones: oversubscription or preemption), and contention that
  * shows in time but in no counter (shared cache lines, atomics, memory
- * bandwidth). Entry point: ct_mechanisms() (verdict.h).
+ * bandwidth), and, when a study measured bilbo or smaug both cold (prime=0)
+ * and primed, a slowdown that only cold workers show. Entry point: ct_mechanisms() (verdict.h).
  *
  * Each rule is a function in rules[]; each looks at one workload, mode and
  * series (allocator and placement) at a time and prints at most one line,
@@ -176,7 +177,62 @@ static int rule_silent(const mctx_t *x)
 	return 1;
 }
 
-static int (*const rules[])(const mctx_t *) = {rule_faults, rule_vcsw, rule_ivcsw, rule_silent};
+/* The same workload with other parameter values, in place of "prime=0":
+ * the id of the first workload whose name is name up to "/prime=" and names
+ * another value; -1 when the study has none. */
+static int primed_sibling(const ct_rdir_t *d, unsigned wl)
+{
+	const char *name = ct_rstr(d, wl), *at = strstr(name, "/prime=0");
+	if (!at || (at[8] && at[8] != '/'))
+		return -1;
+	size_t stem = (size_t)(at - name) + 7; /* up to and with "/prime=" */
+	for (size_t i = 0; i < d->ngroups; i++) {
+		const char *other = ct_rstr(d, d->groups[i].workload);
+		if (d->groups[i].workload != wl && strncmp(other, name, stem) == 0 &&
+		    other[stem] >= '1' && other[stem] <= '9')
+			return (int)d->groups[i].workload;
+	}
+	return -1;
+}
+
+static const ct_contention_t *cf_wl(const mctx_t *x, unsigned wl, uint64_t size)
+{
+	for (size_t i = 0; i < x->nc; i++) {
+		const ct_group_t *g = x->c[i].g;
+		if (g->workload == wl && g->mode == x->mode && g->size_bytes == size &&
+		    g->alloc == x->alloc && g->place == x->place && g->threads == x->top)
+			return &x->c[i];
+	}
+	return NULL;
+}
+
+/* Cold workers (prime=0) slow with threads, primed ones of the same study do
+ * not: their single reused objects were handed out as neighbours in shared
+ * cache lines (README, "Why tcmalloc's small objects slow down under
+ * threads"), not a lock. */
+static int rule_prime(const mctx_t *x)
+{
+	int warm = (int)x->mode == x->heap ? primed_sibling(x->d, x->wl) : -1;
+	for (size_t i = 0; warm >= 0 && i < x->nc; i++) {
+		const ct_contention_t *c = &x->c[i], *p;
+		if (c->g->workload != x->wl || c->g->mode != x->mode || c->g->alloc != x->alloc ||
+		    c->g->place != x->place || c->g->threads != x->top || !c->cf.has_ci ||
+		    !(c->cf.lo > CF_BAND) || !(p = cf_wl(x, (unsigned)warm, c->g->size_bytes)) ||
+		    !p->cf.has_ci || !(c->cf.lo > p->cf.hi))
+			continue;
+		say(x, "only cold workers slow with threads at %s (x%.2f [%.2f, %.2f] at %u threads; "
+		       "x%.2f [%.2f, %.2f] in %s): their reused objects came one at a time from a "
+		       "shared free list as neighbours in one cache line — false sharing set by the "
+		       "heap's history (parameter prime), not lock contention",
+		    ct_rstr(x->d, c->g->size), c->cf.ratio, c->cf.lo, c->cf.hi, x->top, p->cf.ratio,
+		    p->cf.lo, p->cf.hi, ct_rstr(x->d, (unsigned)warm));
+		return 1;
+	}
+	return 0;
+}
+
+static int (*const rules[])(const mctx_t *) = {rule_faults, rule_vcsw, rule_ivcsw, rule_prime,
+					       rule_silent};
 
 /* ---------------------------------------------------------------- driver */
 
