@@ -16,15 +16,15 @@ work=$(mktemp -d /tmp/smallobj-check-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 out=$work/samples # condition ns_per_op, one line per thread-repetition mean
 for r in $(seq 1 "$rounds"); do
-	"$build/contend" run -q -w bilbo -m heap -a tcmalloc -t 1,2 -P prime=0,prime=64 -n 3 \
-		--ci-target 0 --benchtime 20ms -o "$work/c$r" 2>/dev/null
+	"$build/contend" run -q -w bilbo -m heap -a tcmalloc -t 1,2 -P prime=0,prime=64 -n 10 \
+		--ci-target 0 --benchtime 2ms -o "$work/c$r" 2>/dev/null
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		$col["status"] == "ok" { print "contend", $col["params"], $col["threads"] "thr",
 			$col["ns_per_op"] }' "$work/c$r/results.csv" >>"$out"
 	for t in 1 2; do
 		for w in 0 64; do
-			LD_PRELOAD=$lib "$build/smallobj" -t "$t" -w "$w" -l per-rep -r 3 -m 20 -q |
-				awk -v t="$t" -v w="$w" '{ split($3, a, "="); n = split(a[2], v, ",");
+			LD_PRELOAD=$lib "$build/smallobj" -t "$t" -w "$w" -l per-rep -r 10 -m 2 -q |
+				awk -v t="$t" -v w="$w" '{ split($3, a, "="); n = split(a[2], v, ","); if (a[2] ~ /nan/) next;
 					s = 0; for (i = 1; i <= n; i++) s += v[i];
 					print "kernel", "prime=" w, t "thr", s / n }' >>"$out"
 		done

@@ -2,8 +2,8 @@
  * and the diagnostic behind the README's "Why tcmalloc's small objects slow
  * down under threads".
  *
- * It shares no code with contend (no runner, no barriers, no hwloc): N
- * threads pinned with sched_setaffinity spin on a start flag, then each
+ * It shares no code with contend (no runner, no hwloc): N threads pinned
+ * with sched_setaffinity sleep until a round starts, then each
  * loops malloc(SIZE), a 16-byte struct assignment into it, a read, free,
  * until a stop flag. Per thread it records the distinct addresses the timed
  * loop received, and reports how many 64-byte cache lines more than one
@@ -20,12 +20,14 @@
  *
  * Output: one line per repetition and thread count,
  *   rep=R threads=N ns_op=X,Y,... shared_lines=L addrs=T0:A;T1:B
+ * (ns_op nan: that worker never ran in the window)
  * and, with -q, only the ns/op lines. Exit status 2 on bad arguments. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <dlfcn.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -73,6 +75,29 @@ static worker_t w[MAX_THREADS];
 static atomic_int stop, quit;
 static atomic_uint ready, done, gen; /* gen: round number, bumped to release */
 static atomic_uint warm_turn;        /* the worker whose warm-up runs now */
+/* Waits sleep, as contend's barrier does: a thread that spun before its
+ * window would, on a loaded machine, lose the CPU to sleepers inside it. */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+
+static void bump(atomic_uint *v)
+{
+	pthread_mutex_lock(&mu);
+	atomic_fetch_add(v, 1);
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+}
+
+/* Sleeps until *v reaches n (at_least) or leaves n (!at_least); returns it. */
+static unsigned wait_until(atomic_uint *v, unsigned n, int at_least)
+{
+	pthread_mutex_lock(&mu);
+	unsigned x;
+	while (at_least ? (x = atomic_load(v)) < n : (x = atomic_load(v)) == n)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+	return x;
+}
 
 static uint64_t now_ns(void)
 {
@@ -159,16 +184,14 @@ static void *worker_main(void *arg)
 		atomic_fetch_add(&warm_turn, 1);
 	}
 	for (unsigned seen = me->gen0;;) {
-		unsigned g;
-		atomic_fetch_add(&ready, 1);
-		while ((g = atomic_load(&gen)) == seen)
-			sched_yield();
+		bump(&ready);
+		unsigned g = wait_until(&gen, seen, 0);
 		if (atomic_load(&quit))
 			break;
 		seen = g;
 		me->naddr = 0;
 		timed_loop(me);
-		atomic_fetch_add(&done, 1);
+		bump(&done);
 		if (o.per_rep)
 			break;
 	}
@@ -177,11 +200,6 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static void wait_for(atomic_uint *v, unsigned n)
-{
-	while (atomic_load(v) < n)
-		sched_yield();
-}
 
 static void start_workers(void)
 {
@@ -226,9 +244,9 @@ static unsigned shared_lines(void)
 static void report(unsigned rep)
 {
 	printf("rep=%u threads=%u ns_op=", rep, o.threads);
-	for (unsigned i = 0; i < o.threads; i++)
+	for (unsigned i = 0; i < o.threads; i++) /* nan: never ran in the window */
 		printf("%s%.2f", i ? "," : "",
-		       w[i].ops ? (double)w[i].ns / (double)w[i].ops : 0.0);
+		       w[i].ops ? (double)w[i].ns / (double)w[i].ops : (double)NAN);
 	for (unsigned i = 0; i < o.threads; i++)
 		if (!w[i].cpu_ok)
 			printf(" unpinned=T%u", i);
@@ -245,16 +263,16 @@ static void run_rep(unsigned rep)
 {
 	if (o.per_rep || rep == 0)
 		start_workers();
-	wait_for(&ready, o.threads);
+	wait_until(&ready, o.threads, 1);
 	atomic_store(&ready, 0);
 	atomic_store(&done, 0);
 	atomic_store(&stop, 0);
-	atomic_fetch_add(&gen, 1);
+	bump(&gen);
 	struct timespec d = {o.ms / 1000, (long)(o.ms % 1000) * 1000000L};
 	while (nanosleep(&d, &d) && errno == EINTR) {
 	}
 	atomic_store(&stop, 1);
-	wait_for(&done, o.threads);
+	wait_until(&done, o.threads, 1);
 	if (o.per_rep)
 		join_workers();
 	report(rep);
@@ -351,7 +369,7 @@ int main(int argc, char **argv)
 		run_rep(r);
 	if (!o.per_rep) {
 		atomic_store(&quit, 1);
-		atomic_fetch_add(&gen, 1);
+		bump(&gen);
 		join_workers();
 	}
 	uint64_t sink = 0;
