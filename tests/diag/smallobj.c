@@ -19,8 +19,9 @@
  * block next to the objects).
  *
  * Output: one line per repetition and thread count,
- *   rep=R threads=N ns_op=X,Y,... shared_lines=L addrs=T0:A;T1:B
- * (ns_op nan: that worker never ran in the window)
+ *   rep=R threads=N ns_op=X,Y,... [thread_cache_bytes=B] shared_lines=L addrs=T0:A;T1:B
+ * (ns_op nan: that worker never ran in the window; thread_cache_bytes: what
+ * tcmalloc's thread caches held, all threads, read during the window)
  * and, with -q, only the ns/op lines. Exit status 2 on bad arguments. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -75,6 +76,7 @@ static worker_t w[MAX_THREADS];
 static atomic_int stop, quit;
 static atomic_uint ready, done, gen; /* gen: round number, bumped to release */
 static atomic_uint warm_turn;        /* the worker whose warm-up runs now */
+static long cache_in_window;         /* tcmalloc's thread-cache bytes while they ran */
 /* Waits sleep, as contend's barrier does: a thread that spun before its
  * window would, on a loaded machine, lose the CPU to sleepers inside it. */
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -251,12 +253,23 @@ static void report(unsigned rep)
 		if (!w[i].cpu_ok)
 			printf(" unpinned=T%u", i);
 	if (!o.quiet) {
+		if (cache_in_window >= 0)
+			printf(" thread_cache_bytes=%ld", cache_in_window);
 		printf(" shared_lines=%u addrs=", shared_lines());
 		for (unsigned i = 0; i < o.threads; i++)
 			for (unsigned k = 0; k < w[i].naddr; k++)
 				printf("%sT%u:%p", i || k ? ";" : "", i, w[i].addr[k]);
 	}
 	printf("\n");
+}
+
+/* tcmalloc's bytes in all thread caches, or -1 (another allocator). */
+static long thread_cache_bytes(void)
+{
+	int (*get)(const char *, size_t *) =
+		(int (*)(const char *, size_t *))dlsym(RTLD_DEFAULT, "MallocExtension_GetNumericProperty");
+	size_t v = 0;
+	return get && get("tcmalloc.current_total_thread_cache_bytes", &v) ? (long)v : -1;
 }
 
 static void run_rep(unsigned rep)
@@ -271,6 +284,7 @@ static void run_rep(unsigned rep)
 	struct timespec d = {o.ms / 1000, (long)(o.ms % 1000) * 1000000L};
 	while (nanosleep(&d, &d) && errno == EINTR) {
 	}
+	cache_in_window = thread_cache_bytes(); /* on main: its lock, not theirs */
 	atomic_store(&stop, 1);
 	wait_until(&done, o.threads, 1);
 	if (o.per_rep)
