@@ -221,9 +221,10 @@ static int rule_prime(const mctx_t *x)
 		    !p->cf.has_ci || !(c->cf.lo > p->cf.hi))
 			continue;
 		say(x, "only cold workers slow with threads at %s (x%.2f [%.2f, %.2f] at %u threads; "
-		       "x%.2f [%.2f, %.2f] in %s): their reused objects came one at a time from a "
-		       "shared free list as neighbours in one cache line — false sharing set by the "
-		       "heap's history (parameter prime), not lock contention",
+		       "x%.2f [%.2f, %.2f] in %s): likely false sharing — each cold worker reuses one "
+		       "object placed by the heap's history, and neighbours handed to different "
+		       "threads share a cache line (tcmalloc's one-object first fetches); priming "
+		       "(parameter prime) separates them. Not lock contention",
 		    ct_rstr(x->d, c->g->size), c->cf.ratio, c->cf.lo, c->cf.hi, x->top, p->cf.ratio,
 		    p->cf.lo, p->cf.hi, ct_rstr(x->d, (unsigned)warm));
 		return 1;
