@@ -24,7 +24,7 @@ for r in $(seq 1 "$rounds"); do
 	for t in 1 2; do
 		for w in 0 64; do
 			LD_PRELOAD=$lib "$build/smallobj" -t "$t" -w "$w" -l per-rep -r 10 -m 2 -q |
-				awk -v t="$t" -v w="$w" '{ split($3, a, "="); n = split(a[2], v, ","); if (a[2] ~ /nan/) next;
+				awk -v t="$t" -v w="$w" '/^rep=/ { split($3, a, "="); n = split(a[2], v, ","); if (a[2] ~ /nan/) next;
 					s = 0; for (i = 1; i <= n; i++) s += v[i];
 					print "kernel", "prime=" w, t "thr", s / n }' >>"$out"
 		done

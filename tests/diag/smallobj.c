@@ -18,7 +18,8 @@
  * and where the per-thread counters live (own padded slot, or a small heap
  * block next to the objects).
  *
- * Output: one line per repetition and thread count,
+ * Output: a "# smallobj ..." line naming the conditions, then one line per
+ * repetition,
  *   rep=R threads=N ns_op=X,Y,... [thread_cache_bytes=B] shared_lines=L addrs=T0:A;T1:B
  * (ns_op nan: that worker never ran in the window; thread_cache_bytes: what
  * tcmalloc's thread caches held, all threads, read during the window)
@@ -377,6 +378,10 @@ static void parse(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	parse(argc, argv);
+	/* the conditions, named as contend names them (prime=N is -w N) */
+	printf("# smallobj size=%zu threads=%u lifetime=%s prime=%u prior=%u counters=%s\n", o.size,
+	       o.threads, o.per_rep ? "per-rep" : "once", o.warm, o.prior,
+	       o.heap_slots ? "heap" : "slot");
 	if (o.prior)
 		warm_up(o.prior);
 	for (unsigned r = 0; r < o.reps; r++)
