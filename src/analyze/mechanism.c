@@ -182,10 +182,10 @@ static int rule_silent(const mctx_t *x)
  * another value; -1 when the study has none. */
 static int primed_sibling(const ct_rdir_t *d, unsigned wl)
 {
-	const char *name = ct_rstr(d, wl), *at = strstr(name, "/prime=0");
-	if (!at || (at[8] && at[8] != '/'))
+	const char *name = ct_rstr(d, wl), *cold = strstr(name, "/prime=0");
+	if (!cold || (cold[8] && cold[8] != '/'))
 		return -1;
-	size_t stem = (size_t)(at - name) + 7; /* up to and with "/prime=" */
+	size_t stem = (size_t)(cold - name) + 7; /* up to and with "/prime=" */
 	for (size_t i = 0; i < d->ngroups; i++) {
 		const char *other = ct_rstr(d, d->groups[i].workload);
 		if (d->groups[i].workload != wl && strncmp(other, name, stem) == 0 &&

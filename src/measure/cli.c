@@ -286,7 +286,7 @@ size_t ct_cli_param_sets(const ct_config_t *cfg, const ct_workload_t *wl,
 {
 	int np = ct_workload_nparams(wl) < CT_MAX_PARAMS ? ct_workload_nparams(wl) : CT_MAX_PARAMS;
 	uint64_t v[CT_MAX_PARAMS][CT_MAX_PARAMS];
-	size_t nv[CT_MAX_PARAMS], at[CT_MAX_PARAMS] = {0}, n = 0;
+	size_t nv[CT_MAX_PARAMS] = {0}, at[CT_MAX_PARAMS] = {0}, n = 0;
 	for (int i = 0; i < np; i++)
 		nv[i] = param_values(cfg, wl, i, v[i]);
 	for (;;) { /* an odometer over the values, the last parameter fastest */
