@@ -361,7 +361,7 @@ static void parse(int argc, char **argv)
 		case 'h': o.heap_slots = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 'l':
-			if (strcmp(optarg, "once") && strcmp(optarg, "per-rep")) {
+			if (strcmp(optarg, "once") != 0 && strcmp(optarg, "per-rep") != 0) {
 				fprintf(stderr, "smallobj: -l: bad value '%s' (want once or per-rep)\n",
 					optarg);
 				exit(2);
