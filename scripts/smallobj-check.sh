@@ -16,11 +16,13 @@ work=$(mktemp -d /tmp/smallobj-check-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 out=$work/samples # condition ns_per_op, one line per thread-repetition mean
 for r in $(seq 1 "$rounds"); do
-	"$build/contend" run -q -w bilbo -m heap -a tcmalloc -t 1,2 -P prime=0,prime=64 -n 10 \
+	"$build/contend" run -q -w bilbo -m heap -a tcmalloc -t 1,2 -P prime=0/64 -n 10 \
 		--ci-target 0 --benchtime 2ms -o "$work/c$r" 2>/dev/null
+	# prime is left out of params at its default (64)
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-		$col["status"] == "ok" { print "contend", $col["params"], $col["threads"] "thr",
-			$col["ns_per_op"] }' "$work/c$r/results.csv" >>"$out"
+		$col["status"] == "ok" { p = $col["params"] == "" ? "prime=64" : $col["params"]
+			print "contend", p, $col["threads"] "thr", $col["ns_per_op"] }' \
+		"$work/c$r/results.csv" >>"$out"
 	for t in 1 2; do
 		for w in 0 64; do
 			LD_PRELOAD=$lib "$build/smallobj" -t "$t" -w "$w" -l per-rep -r 10 -m 2 -q |

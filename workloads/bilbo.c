@@ -74,7 +74,7 @@ static void bilbo_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 	s->sink += sink;
 }
 
-static const ct_param_t bilbo_params[] = {CT_PRIME_PARAM, {NULL, NULL, 0, 0, 0}};
+static const ct_param_t bilbo_params[] = {CT_PRIME_PARAM, {NULL, NULL, 0, 0, 0, NULL, false}};
 
 const ct_workload_t ct_wl_bilbo = {
 	.name = "bilbo",

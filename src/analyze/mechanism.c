@@ -4,8 +4,10 @@
  * switches that rise with threads (threads block: lock contention;
  * involuntary ones: oversubscription or preemption), and contention that
  * shows in time but in no counter (shared cache lines, atomics, memory
- * bandwidth), and, when a study measured bilbo or smaug both cold (prime=0)
- * and primed, a slowdown that only cold workers show. Entry point: ct_mechanisms() (verdict.h).
+ * bandwidth), for cross-thread frees (xfree) the allocator's remote-free
+ * path with the waiting and each side's time that point at it, and, when a
+ * study measured bilbo or smaug both cold (prime=0) and primed, a slowdown
+ * that only cold workers show. Entry point: ct_mechanisms() (verdict.h).
  *
  * Each rule is a function in rules[]; each looks at one workload, mode and
  * series (allocator and placement) at a time and prints at most one line,
@@ -177,20 +179,93 @@ static int rule_silent(const mctx_t *x)
 	return 1;
 }
 
-/* The same workload with other parameter values, in place of "prime=0":
- * the id of the first workload whose name is name up to "/prime=" and names
- * another value; -1 when the study has none. */
+/* The remote-free path each allocator takes (its version as in ALLOCATORS.md),
+ * by the allocator's name, "glibc:arena_max=1" matching "glibc". */
+static const struct {
+	const char *alloc, *path;
+} remote_paths[] = {
+	{"glibc", "free() puts a foreign chunk in the freeing thread's tcache (7 per size), the "
+		  "rest back into the owner's arena under its mutex, which the owner takes to "
+		  "refill"},
+	{"mimalloc", "a foreign free is one atomic push onto the page's thread-free list; the "
+		     "owner takes the whole list back when its free list runs dry: no lock"},
+	{"tcmalloc", "the object joins the freeing thread's cache whatever its owner; a consumer's "
+		     "cache overflows into the central list and a producer's refills from it, under "
+		     "its spinlock"},
+	{"jemalloc", "the object joins the freeing thread's tcache; a full bin is flushed to the "
+		     "owning arena's bin under its mutex, which the owner's refills take too"},
+};
+
+static const char *remote_path(const char *alloc)
+{
+	for (size_t i = 0; i < sizeof remote_paths / sizeof remote_paths[0]; i++) {
+		size_t n = strlen(remote_paths[i].alloc);
+		if (strncmp(alloc, remote_paths[i].alloc, n) == 0 &&
+		    (alloc[n] == '\0' || alloc[n] == ':' || alloc[n] == '/'))
+			return remote_paths[i].path;
+	}
+	return "the allocator's own remote-free path";
+}
+
+/* xfree's remote and pc modes: how much of ns/op is waiting, which side of
+ * a one-way hand-off is slower, and the remote-free path that explains it. */
+static int rule_remote_free(const mctx_t *x)
+{
+	const char *wl = ct_rstr(x->d, x->wl), *mode = ct_rstr(x->d, x->mode);
+	bool pc = strcmp(mode, "pc") == 0;
+	uint64_t sz[128];
+	bool xfree = strncmp(wl, "xfree", 5) == 0 && (wl[5] == '\0' || wl[5] == '/');
+	if (!xfree || (!pc && strcmp(mode, "remote") != 0) ||
+	    x->top == x->one || !ct_rdir_sizes(x->d, (int)x->wl, sz, 128))
+		return 0;
+	const ct_group_t *g = at(x, x->mode, sz[0], x->top);
+	double ns = med(g, CT_M_NS), wait = med(g, CT_M_WAIT);
+	if (!g || isnan(ns) || isnan(wait))
+		return 0;
+	const char *path = remote_path(ct_rstr(x->d, x->alloc));
+	if (!pc) {
+		say(x, "remote frees in a ring at %u threads, %s: %.3g ns/op, %.3g of it waiting; "
+		       "remote-free path: %s", x->top, ct_rstr(x->d, g->size), ns, wait, path);
+		return 1;
+	}
+	double p = med(g, CT_M_PROD), c = med(g, CT_M_CONS);
+	say(x, "remote frees one way at %u threads, %s: %.3g ns/op, %.3g of it waiting; producer "
+	       "%.3g ns/op, consumer %.3g: the %s is the bottleneck; remote-free path: %s",
+	    x->top, ct_rstr(x->d, g->size), ns, wait, p, c, p > c ? "producer (malloc)" :
+	    "consumer (free)", path);
+	return 1;
+}
+
+/* The name without its "/prime=N" segment, into buf; returns N, or -1 when
+ * the name has none (the parameter at its default, left out of names). */
+static long strip_prime(const char *name, char *buf, size_t len)
+{
+	const char *p = strstr(name, "/prime=");
+	if (!p) {
+		snprintf(buf, len, "%s", name);
+		return -1;
+	}
+	char *end;
+	long n = strtol(p + 7, &end, 10);
+	if (end == p + 7 || (*end != '\0' && *end != '/'))
+		n = -2; /* not a number: never a sibling */
+	snprintf(buf, len, "%.*s%s", (int)(p - name), name, end);
+	return n;
+}
+
+/* The same workload primed, for a cold one ("bilbo/prime=0"): the id of the
+ * first workload named as it is but with prime left out (primed at its
+ * default, "bilbo") or another positive value; -1 when the study has none. */
 static int primed_sibling(const ct_rdir_t *d, unsigned wl)
 {
-	const char *name = ct_rstr(d, wl), *cold = strstr(name, "/prime=0");
-	if (!cold || (cold[8] && cold[8] != '/'))
+	char stem[512], other[512];
+	if (strip_prime(ct_rstr(d, wl), stem, sizeof stem) != 0)
 		return -1;
-	size_t stem = (size_t)(cold - name) + 7; /* up to and with "/prime=" */
 	for (size_t i = 0; i < d->ngroups; i++) {
-		const char *other = ct_rstr(d, d->groups[i].workload);
-		if (d->groups[i].workload != wl && strncmp(other, name, stem) == 0 &&
-		    other[stem] >= '1' && other[stem] <= '9')
-			return (int)d->groups[i].workload;
+		unsigned w = d->groups[i].workload;
+		long n = strip_prime(ct_rstr(d, w), other, sizeof other);
+		if (w != wl && (n == -1 || n > 0) && strcmp(other, stem) == 0)
+			return (int)w;
 	}
 	return -1;
 }
@@ -220,20 +295,22 @@ static int rule_prime(const mctx_t *x)
 		    !(c->cf.lo > CF_BAND) || !(p = cf_wl(x, (unsigned)warm, c->g->size_bytes)) ||
 		    !p->cf.has_ci || !(c->cf.lo > p->cf.hi))
 			continue;
+		const char *primed = ct_rstr(x->d, (unsigned)warm);
 		say(x, "only cold workers slow with threads at %s (x%.2f [%.2f, %.2f] at %u threads; "
-		       "x%.2f [%.2f, %.2f] in %s): likely false sharing — each cold worker reuses one "
-		       "object placed by the heap's history, and neighbours handed to different "
+		       "x%.2f [%.2f, %.2f] in %s%s): likely false sharing — each cold worker reuses "
+		       "one object placed by the heap's history, and neighbours handed to different "
 		       "threads share a cache line (tcmalloc's one-object first fetches); priming "
 		       "(parameter prime) separates them. Not lock contention",
 		    ct_rstr(x->d, c->g->size), c->cf.ratio, c->cf.lo, c->cf.hi, x->top, p->cf.ratio,
-		    p->cf.lo, p->cf.hi, ct_rstr(x->d, (unsigned)warm));
+		    p->cf.lo, p->cf.hi, primed,
+		    strstr(primed, "/prime=") ? "" : " (prime at its default)");
 		return 1;
 	}
 	return 0;
 }
 
-static int (*const rules[])(const mctx_t *) = {rule_faults, rule_vcsw, rule_ivcsw, rule_prime,
-					       rule_silent};
+static int (*const rules[])(const mctx_t *) = {rule_remote_free, rule_faults, rule_vcsw,
+					       rule_ivcsw, rule_prime, rule_silent};
 
 /* ---------------------------------------------------------------- driver */
 

@@ -43,16 +43,19 @@ void ct_cli_run_usage(FILE *f)
 	      "  -s, --size LIST       object sizes for sized workloads, e.g. 64B,1KiB or\n"
 	      "                        1KiB-1MiB (powers of two) (default 1KiB-1MiB)\n"
 	      "  -P, --param LIST      workload parameters, name=value[,name=value]\n"
-	      "                        (see `contend list`); a name given several times\n"
-	      "                        is swept: -P prime=0,prime=64 measures both\n"
+	      "                        (see `contend list`), each name once; values\n"
+	      "                        separated by / are swept, every combination in\n"
+	      "                        one study: -P prime=0/64 or -P copy=compiler/memcpy\n"
 	      "  -p, --place POLICY    compact, scatter or none (default compact)\n"
 	      "  -n, --count N         repetitions per point (default 12; 6+ gives a 95% CI,\n"
 	      "                        9+ one that ignores an outlier on each side, 12+ two)\n"
-	      "      --ci-target PCT   add repetitions to a point while its 95%% CI is wider\n"
-	      "                        than ±PCT%% of the median (default 5; 0: never)\n"
+	      "      --ci-target PCT   after the base rounds, points whose 95% CI is wider\n"
+	      "                        than ±PCT% of the median get repetitions up to\n"
+	      "                        --max-count, widest first (default 5; 0: never)\n"
 	      "      --max-count N     at most N repetitions per point (default 3x --count);\n"
 	      "                        added ones are at most half of the planned ones\n"
-	      "      --benchtime T     time per repetition, e.g. 30ms, or iterations, 1000x\n"
+	      "      --benchtime T     time per repetition, during which all threads run\n"
+	      "                        together, e.g. 30ms; or operations per thread, 1000x\n"
 	      "                        (default 5ms)\n"
 	      "      --timeout T       give up on one repetition after T (default 120s)\n"
 	      "  -o, --out DIR         results directory (default results/<date-time>)\n"
@@ -122,15 +125,18 @@ static void parse_params(const char *arg, ct_config_t *cfg)
 	char *save = NULL;
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(t, '=');
-		ct_err_t err;
 		if (!eq || eq == t || (size_t)(eq - t) >= sizeof cfg->params[0].name)
 			bad("--param", t, "want name=value");
 		if (cfg->nparams >= CT_MAX_PARAMS)
 			bad("--param", t, "too many parameters");
+		if (!eq[1] || strlen(eq + 1) >= sizeof cfg->params[0].text)
+			bad("--param", t, "want name=value, the value at most 127 characters");
 		*eq = '\0';
+		for (size_t k = 0; k < cfg->nparams; k++)
+			if (strcmp(cfg->params[k].name, t) == 0)
+				bad("--param", t, "given twice: to sweep it, name it once with values a/b");
 		snprintf(cfg->params[cfg->nparams].name, sizeof cfg->params[0].name, "%s", t);
-		if (ct_parse_size(eq + 1, &cfg->params[cfg->nparams].value, &err))
-			bad("--param", eq + 1, err.msg);
+		snprintf(cfg->params[cfg->nparams].text, sizeof cfg->params[0].text, "%s", eq + 1);
 		cfg->nparams++;
 	}
 }
@@ -212,6 +218,23 @@ static void check_modes(const ct_config_t *cfg)
 	}
 }
 
+/* A mode named with -m must run at every thread count asked for; one that
+ * is only a default is left out where it cannot (the plan says so). */
+static void check_refusals(const ct_config_t *cfg)
+{
+	for (size_t w = 0; w < cfg->nwl; w++)
+		for (size_t m = 0; m < cfg->nmodes && cfg->wl[w]->refuse; m++) {
+			int mode = ct_workload_mode(cfg->wl[w], cfg->modes[m]);
+			for (size_t t = 0; t < cfg->nthreads && mode >= 0; t++) {
+				const char *why = cfg->wl[w]->refuse(mode, (unsigned)cfg->threads[t]);
+				char v[32];
+				snprintf(v, sizeof v, "%llu", (unsigned long long)cfg->threads[t]);
+				if (why)
+					bad("--threads", v, why);
+			}
+		}
+}
+
 static void check_sizes(const ct_config_t *cfg)
 {
 	for (size_t w = 0; w < cfg->nwl; w++) {
@@ -230,7 +253,67 @@ static void check_sizes(const ct_config_t *cfg)
 	}
 }
 
-/* Each parameter belongs to a selected workload and fits its range there. */
+/* Splits a --param value "a/b/c" into its values (empty ones included),
+ * keeping the first max; returns how many there are, max or not. */
+static size_t split_values(const char *text, char (*val)[CT_PARAM_TEXT], size_t max)
+{
+	size_t n = 0;
+	for (const char *t = text;; n++) {
+		size_t len = strcspn(t, "/");
+		if (n < max)
+			snprintf(val[n], CT_PARAM_TEXT, "%.*s", (int)len, t);
+		if (!t[len])
+			return n + 1;
+		t += len + 1;
+	}
+}
+
+/* Every value of a --param list is valid for the workload's parameter pd
+ * as a single value would be; none is empty and none repeats another. */
+static void check_values(const ct_workload_t *wl, const ct_param_t *pd, const char *text)
+{
+	char val[CT_MAX_VALUES][CT_PARAM_TEXT];
+	uint64_t v[CT_MAX_VALUES];
+	size_t n = split_values(text, val, CT_MAX_VALUES);
+	if (n > CT_MAX_VALUES)
+		bad("--param", text, "at most 16 values per parameter");
+	for (size_t i = 0; i < n; i++) {
+		ct_err_t err;
+		if (!val[i][0])
+			bad("--param", text, "empty value in list");
+		if (ct_param_parse(pd, val[i], &v[i], &err)) {
+			char why[200];
+			snprintf(why, sizeof why, "%s: %s", wl->name, err.msg);
+			bad("--param", val[i], why);
+		}
+		for (size_t k = 0; k < i; k++)
+			if (v[k] == v[i])
+				bad("--param", val[i], "the same value given twice");
+	}
+}
+
+/* A sweep's combinations per workload fit the plan (CT_MAX_SETS). */
+static void check_sets(const ct_config_t *cfg)
+{
+	for (size_t w = 0; w < cfg->nwl; w++) {
+		uint64_t sets = 1;
+		for (size_t i = 0; i < cfg->nparams; i++) {
+			char val[CT_MAX_VALUES][CT_PARAM_TEXT];
+			if (ct_workload_param(cfg->wl[w], cfg->params[i].name) >= 0)
+				sets *= split_values(cfg->params[i].text, val, CT_MAX_VALUES);
+		}
+		if (sets > CT_MAX_SETS) {
+			char v[32], why[120];
+			snprintf(v, sizeof v, "%llu", (unsigned long long)sets);
+			snprintf(why, sizeof why, "%s: at most %d combinations of parameter values",
+				 cfg->wl[w]->name, CT_MAX_SETS);
+			bad("--param", v, why);
+		}
+	}
+}
+
+/* Each parameter belongs to a selected workload and each of its values is
+ * valid there (a number in its range, or one of its choices). */
 static void check_params(const ct_config_t *cfg)
 {
 	for (size_t i = 0; i < cfg->nparams; i++) {
@@ -240,22 +323,12 @@ static void check_params(const ct_config_t *cfg)
 			if (k < 0)
 				continue;
 			found = true;
-			const ct_param_t *pd = &cfg->wl[w]->params[k];
-			if (cfg->params[i].value < pd->min || cfg->params[i].value > pd->max) {
-				char v[32], why[160];
-				snprintf(v, sizeof v, "%llu", (unsigned long long)cfg->params[i].value);
-				snprintf(why, sizeof why, "%s takes %s from %llu to %llu", cfg->wl[w]->name,
-					 pd->name, (unsigned long long)pd->min, (unsigned long long)pd->max);
-				bad("--param", v, why);
-			}
+			check_values(cfg->wl[w], &cfg->wl[w]->params[k], cfg->params[i].text);
 		}
 		if (!found)
 			bad("--param", cfg->params[i].name, "no selected workload has this parameter");
-		for (size_t k = 0; k < i; k++)
-			if (strcmp(cfg->params[k].name, cfg->params[i].name) == 0 &&
-			    cfg->params[k].value == cfg->params[i].value)
-				bad("--param", cfg->params[i].name, "the same value given twice");
 	}
+	check_sets(cfg);
 }
 
 static void check_out(const ct_config_t *cfg)
@@ -269,23 +342,32 @@ static void check_out(const ct_config_t *cfg)
 		bad("--out", cfg->out, "exists and is not a directory");
 }
 
-/* Values --param gives the workload's parameter i (its default when none). */
+/* Values --param gives the workload's parameter i (its default when none),
+ * in the order given; the list was checked by check_params. */
 static size_t param_values(const ct_config_t *cfg, const ct_workload_t *wl, int i, uint64_t *v)
 {
-	size_t n = 0;
-	for (size_t k = 0; k < cfg->nparams; k++)
-		if (strcmp(cfg->params[k].name, wl->params[i].name) == 0)
-			v[n++] = cfg->params[k].value;
-	if (!n)
-		v[n++] = wl->params[i].def;
-	return n;
+	const ct_param_t *pd = &wl->params[i];
+	for (size_t k = 0; k < cfg->nparams; k++) {
+		if (strcmp(cfg->params[k].name, pd->name) != 0)
+			continue;
+		char val[CT_MAX_VALUES][CT_PARAM_TEXT];
+		size_t n = split_values(cfg->params[k].text, val, CT_MAX_VALUES);
+		for (size_t j = 0; j < n && j < CT_MAX_VALUES; j++) {
+			ct_err_t err;
+			if (ct_param_parse(pd, val[j], &v[j], &err))
+				v[j] = pd->def;
+		}
+		return n < CT_MAX_VALUES ? n : CT_MAX_VALUES;
+	}
+	v[0] = pd->def;
+	return 1;
 }
 
 size_t ct_cli_param_sets(const ct_config_t *cfg, const ct_workload_t *wl,
 			 uint64_t (*sets)[CT_MAX_PARAMS], size_t max)
 {
 	int np = ct_workload_nparams(wl) < CT_MAX_PARAMS ? ct_workload_nparams(wl) : CT_MAX_PARAMS;
-	uint64_t v[CT_MAX_PARAMS][CT_MAX_PARAMS];
+	uint64_t v[CT_MAX_PARAMS][CT_MAX_VALUES];
 	size_t nv[CT_MAX_PARAMS] = {0}, at[CT_MAX_PARAMS] = {0}, n = 0;
 	for (int i = 0; i < np; i++)
 		nv[i] = param_values(cfg, wl, i, v[i]);
@@ -498,6 +580,7 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 		ct_usage_error("--max-count: bad value '%u': below --count %u", cfg->max_count,
 			       cfg->count);
 	check_modes(cfg);
+	check_refusals(cfg);
 	check_sizes(cfg);
 	check_params(cfg);
 	check_benchtime(cfg);
