@@ -54,6 +54,17 @@ cases=$(cat <<CASES
 --benchtime 5us	shorter than 1000 steps of this clock
 -w smaug -s 64MiB -t 1024	the plan needs about
 -P nosuch=1	no selected workload has this parameter
+-w bilbo -P prime=0/0	--param: bad value '0': the same value given twice
+-w bilbo -P prime=0/64/64B	the same value given twice
+-w bilbo -P prime=0,prime=64	given twice: to sweep it, name it once with values a/b
+-w bilbo -P prime=0/	--param: bad value '0/': empty value in list
+-w bilbo -P prime=/0	empty value in list
+-w bilbo -P prime=0//64	empty value in list
+-w bilbo -P prime=2000000	bilbo: prime takes 0 to 1048576
+-w bilbo -P prime=0/2000000	--param: bad value '2000000': bilbo: prime takes 0 to 1048576
+-w bilbo -P prime=0/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16	at most 16 values per parameter
+-w smaug -P copy=compiler/nosuch	--param: bad value 'nosuch': smaug: copy is one of compiler, memcpy
+-w smaug -P copy=memcpy/memcpy	the same value given twice
 -P k	want name=value
 -w churn -P k=	want name=value
 -w churn -P k=1,k=2	given twice
@@ -172,5 +183,25 @@ for sub in "--help" "run --help" "list --help" "help"; do
 	if "$contend" $sub | grep -q usage; then pass=$((pass + 1)); else
 		echo "FAIL [$sub]: no usage text"; fail=$((fail + 1)); fi
 done
+# values separated by / are swept: every combination measured, each set in
+# its names and its own table; a quiet parameter at its default (prime=64,
+# copy=compiler) is left out of both
+if "$contend" run -w smaug -m heap -s 16B -a glibc -t 1 -n 1 --benchtime 100x \
+	-P prime=0/64,copy=compiler/memcpy -o "$work/sweep" >"$work/sweep.out" 2>/dev/null &&
+	[ "$(grep -c '^BenchmarkSmaug/' "$work/sweep/results.txt")" -eq 4 ] &&
+	grep -q '^BenchmarkSmaug/mode=heap/size=16B/alloc=glibc' "$work/sweep/results.txt" &&
+	grep -q '^BenchmarkSmaug/mode=heap/size=16B/prime=0/alloc=glibc' "$work/sweep/results.txt" &&
+	grep -q '^BenchmarkSmaug/mode=heap/size=16B/copy=memcpy/alloc=glibc' "$work/sweep/results.txt" &&
+	grep -q '^BenchmarkSmaug/mode=heap/size=16B/copy=memcpy/prime=0/alloc=glibc' "$work/sweep/results.txt" &&
+	grep -q '^smaug — ns/op' "$work/sweep.out" &&
+	grep -q '^smaug (prime=0) — ns/op' "$work/sweep.out" &&
+	grep -q '^smaug (copy=memcpy) — ns/op' "$work/sweep.out" &&
+	grep -q '^smaug (copy=memcpy, prime=0) — ns/op' "$work/sweep.out"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL [sweep]: -P prime=0/64,copy=compiler/memcpy did not measure and title all four sets"
+	grep -E '^Benchmark|ns/op per thread' "$work/sweep/results.txt" "$work/sweep.out" 2>/dev/null | head -20
+	fail=$((fail + 1))
+fi
 echo "test_cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

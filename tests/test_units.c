@@ -1,4 +1,5 @@
 /* test_units.c — the parsers and printers of sizes, durations and lists. */
+#include "cli.h"
 #include "test.h"
 #include "units.h"
 
@@ -102,8 +103,44 @@ static void printing(void)
 	EXPECT_STR(ct_format_benchtime(&bt, b, sizeof b), "1500ns");
 }
 
+/* A parameter given values a/b by --param is swept: every combination, the
+ * last parameter fastest, in the order given, defaults for the ones not
+ * named; named values too. */
+static void param_sweeps(void)
+{
+	ct_config_t cfg = {.nparams = 2};
+	static const char *const names[] = {"batch", "k"}, *const values[] = {"3/4", "1/2"};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(cfg.params[i].name, sizeof cfg.params[i].name, "%s", names[i]);
+		snprintf(cfg.params[i].text, sizeof cfg.params[i].text, "%s", values[i]);
+	}
+	uint64_t sets[8][CT_MAX_PARAMS];
+	EXPECT_EQ_U(ct_cli_param_sets(&cfg, &ct_wl_churn, sets, 8), 4);
+	static const uint64_t want[4][3] = {{1, 3, 0}, {1, 4, 0}, {2, 3, 0}, {2, 4, 0}};
+	for (size_t k = 0; k < 4; k++)
+		for (size_t i = 0; i < 3; i++)
+			EXPECT_EQ_U(sets[k][i], want[k][i]);
+	EXPECT_EQ_U(ct_cli_param_sets(&cfg, &ct_wl_churn, sets, 3), 3); /* capped */
+	snprintf(cfg.params[0].name, sizeof cfg.params[0].name, "copy");
+	snprintf(cfg.params[0].text, sizeof cfg.params[0].text, "memcpy/compiler");
+	snprintf(cfg.params[1].name, sizeof cfg.params[1].name, "prime");
+	snprintf(cfg.params[1].text, sizeof cfg.params[1].text, "0/64/8");
+	EXPECT_EQ_U(ct_cli_param_sets(&cfg, &ct_wl_smaug, sets, 8), 6);
+	static const uint64_t smaug_want[6][2] = {{1, 0}, {1, 64}, {1, 8}, {0, 0}, {0, 64}, {0, 8}};
+	for (size_t k = 0; k < 6; k++)
+		for (size_t i = 0; i < 2; i++)
+			EXPECT_EQ_U(sets[k][i], smaug_want[k][i]);
+	cfg.nparams = 0; /* none named: the defaults, once */
+	EXPECT_EQ_U(ct_cli_param_sets(&cfg, &ct_wl_bilbo, sets, 8), 1);
+	EXPECT_EQ_U(sets[0][0], 64);
+	EXPECT_EQ_U(ct_cli_param_sets(&cfg, &ct_wl_churn, sets, 8), 1);
+	EXPECT_EQ_U(sets[0][0], 4096);
+	EXPECT_EQ_U(sets[0][1], 256);
+}
+
 int main(void)
 {
+	param_sweeps();
 	sizes();
 	durations();
 	lists();

@@ -11,7 +11,13 @@
  *
  * Probes: the allocator's smallest size class and its per-thread fast path
  * (glibc tcache, mimalloc's page free list, tcmalloc's thread cache,
- * jemalloc's tcache). */
+ * jemalloc's tcache).
+ *
+ * Parameter prime (prime.h): in heap mode each worker first warms its
+ * allocator with that many objects, in turn; prime=0 measures cold workers,
+ * whose single reused objects tcmalloc may hand out as neighbours in one
+ * cache line. */
+#include "prime.h"
 #include "workload.h"
 
 #include <stdlib.h>
@@ -52,6 +58,7 @@ static void bilbo_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 		ct_span_end(s);
 		break;
 	case BILBO_HEAP:
+		ct_prime_worker(a, a->param[0]);
 		ct_span_begin(s);
 		for (uint64_t i = 0; i < iters; i++) {
 			bilbo_t *p = bilbo_new((int64_t)i);
@@ -67,6 +74,8 @@ static void bilbo_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 	s->sink += sink;
 }
 
+static const ct_param_t bilbo_params[] = {CT_PRIME_PARAM, {NULL, NULL, 0, 0, 0, NULL, false}};
+
 const ct_workload_t ct_wl_bilbo = {
 	.name = "bilbo",
 	.bench = "Bilbo",
@@ -79,5 +88,8 @@ const ct_workload_t ct_wl_bilbo = {
 	.fixed_size = sizeof(bilbo_t),
 	.min_size = sizeof(bilbo_t),
 	.max_size = sizeof(bilbo_t),
+	.params = bilbo_params,
+	.setup = ct_prime_setup,
+	.teardown = ct_prime_teardown,
 	.run = bilbo_run,
 };

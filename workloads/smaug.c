@@ -35,7 +35,12 @@
  *
  * Probes: every size class up to the large-object paths — glibc's arena mutex
  * above tcache (1032 B) and mmap at 128 KiB, tcmalloc's page heap above
- * 256 KiB, jemalloc's arenas above 32 KiB, mimalloc's segments. */
+ * 256 KiB, jemalloc's arenas above 32 KiB, mimalloc's segments.
+ *
+ * Parameter prime (prime.h): in heap mode each worker first warms its
+ * allocator with that many objects of the point's size (at most 64 KiB of
+ * them), in turn; prime=0 measures cold workers. */
+#include "prime.h"
 #include "workload.h"
 
 #include <stdlib.h>
@@ -44,7 +49,7 @@
 enum { SMAUG_STACK, SMAUG_HEAP, SMAUG_CONTROL };
 static const char *const smaug_modes[] = {"stack", "heap", "control", NULL};
 
-enum { P_COPY };
+enum { P_COPY, P_PRIME };
 enum { COPY_COMPILER, COPY_MEMCPY };
 static const char *const smaug_copies[] = {"compiler", "memcpy", NULL};
 static const ct_param_t smaug_params[] = {
@@ -52,6 +57,7 @@ static const ct_param_t smaug_params[] = {
 	 "compiler: a real struct type copied as the compiler does (sizes that are powers of "
 	 "two; other sizes use memcpy); memcpy: library memcpy of a run-time size",
 	 COPY_COMPILER, COPY_COMPILER, COPY_MEMCPY, smaug_copies, true},
+	CT_PRIME_PARAM,
 	{NULL, NULL, 0, 0, 0, NULL, false},
 };
 
@@ -259,6 +265,8 @@ static void smaug_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 	if (!s->batch || s->batch_no == 0)
 		fill(src, n, a->thread);
 	CT_ESCAPE(src);
+	if (a->mode == SMAUG_HEAP) /* untimed: before the loop's span begins */
+		ct_prime_worker(a, a->param[P_PRIME]);
 	if (a->mode == SMAUG_CONTROL)
 		ct_control_loop(iters, s);
 	else
@@ -296,6 +304,8 @@ const ct_workload_t ct_wl_smaug = {
 	.min_size = SMAUG_MIN,
 	.max_size = SMAUG_MAX,
 	.params = smaug_params,
+	.setup = ct_prime_setup,
+	.teardown = ct_prime_teardown,
 	.stack_bytes = smaug_stack_bytes,
 	.bytes_moved = smaug_bytes_moved,
 	.run = smaug_run,

@@ -4,9 +4,10 @@
  * switches that rise with threads (threads block: lock contention;
  * involuntary ones: oversubscription or preemption), and contention that
  * shows in time but in no counter (shared cache lines, atomics, memory
- * bandwidth), and for cross-thread frees (xfree) the allocator's remote-free
- * path with the waiting and each side's time that point at it. Entry point:
- * ct_mechanisms() (verdict.h).
+ * bandwidth), for cross-thread frees (xfree) the allocator's remote-free
+ * path with the waiting and each side's time that point at it, and, when a
+ * study measured bilbo or smaug both cold (prime=0) and primed, a slowdown
+ * that only cold workers show. Entry point: ct_mechanisms() (verdict.h).
  *
  * Each rule is a function in rules[]; each looks at one workload, mode and
  * series (allocator and placement) at a time and prints at most one line,
@@ -235,8 +236,81 @@ static int rule_remote_free(const mctx_t *x)
 	return 1;
 }
 
+/* The name without its "/prime=N" segment, into buf; returns N, or -1 when
+ * the name has none (the parameter at its default, left out of names). */
+static long strip_prime(const char *name, char *buf, size_t len)
+{
+	const char *p = strstr(name, "/prime=");
+	if (!p) {
+		snprintf(buf, len, "%s", name);
+		return -1;
+	}
+	char *end;
+	long n = strtol(p + 7, &end, 10);
+	if (end == p + 7 || (*end != '\0' && *end != '/'))
+		n = -2; /* not a number: never a sibling */
+	snprintf(buf, len, "%.*s%s", (int)(p - name), name, end);
+	return n;
+}
+
+/* The same workload primed, for a cold one ("bilbo/prime=0"): the id of the
+ * first workload named as it is but with prime left out (primed at its
+ * default, "bilbo") or another positive value; -1 when the study has none. */
+static int primed_sibling(const ct_rdir_t *d, unsigned wl)
+{
+	char stem[512], other[512];
+	if (strip_prime(ct_rstr(d, wl), stem, sizeof stem) != 0)
+		return -1;
+	for (size_t i = 0; i < d->ngroups; i++) {
+		unsigned w = d->groups[i].workload;
+		long n = strip_prime(ct_rstr(d, w), other, sizeof other);
+		if (w != wl && (n == -1 || n > 0) && strcmp(other, stem) == 0)
+			return (int)w;
+	}
+	return -1;
+}
+
+static const ct_contention_t *cf_wl(const mctx_t *x, unsigned wl, uint64_t size)
+{
+	for (size_t i = 0; i < x->nc; i++) {
+		const ct_group_t *g = x->c[i].g;
+		if (g->workload == wl && g->mode == x->mode && g->size_bytes == size &&
+		    g->alloc == x->alloc && g->place == x->place && g->threads == x->top)
+			return &x->c[i];
+	}
+	return NULL;
+}
+
+/* Cold workers (prime=0) slow with threads, primed ones of the same study do
+ * not: their single reused objects were handed out as neighbours in shared
+ * cache lines (README, "Why tcmalloc's small objects slow down under
+ * threads"), not a lock. */
+static int rule_prime(const mctx_t *x)
+{
+	int warm = (int)x->mode == x->heap ? primed_sibling(x->d, x->wl) : -1;
+	for (size_t i = 0; warm >= 0 && i < x->nc; i++) {
+		const ct_contention_t *c = &x->c[i], *p;
+		if (c->g->workload != x->wl || c->g->mode != x->mode || c->g->alloc != x->alloc ||
+		    c->g->place != x->place || c->g->threads != x->top || !c->cf.has_ci ||
+		    !(c->cf.lo > CF_BAND) || !(p = cf_wl(x, (unsigned)warm, c->g->size_bytes)) ||
+		    !p->cf.has_ci || !(c->cf.lo > p->cf.hi))
+			continue;
+		const char *primed = ct_rstr(x->d, (unsigned)warm);
+		say(x, "only cold workers slow with threads at %s (x%.2f [%.2f, %.2f] at %u threads; "
+		       "x%.2f [%.2f, %.2f] in %s%s): likely false sharing — each cold worker reuses "
+		       "one object placed by the heap's history, and neighbours handed to different "
+		       "threads share a cache line (tcmalloc's one-object first fetches); priming "
+		       "(parameter prime) separates them. Not lock contention",
+		    ct_rstr(x->d, c->g->size), c->cf.ratio, c->cf.lo, c->cf.hi, x->top, p->cf.ratio,
+		    p->cf.lo, p->cf.hi, primed,
+		    strstr(primed, "/prime=") ? "" : " (prime at its default)");
+		return 1;
+	}
+	return 0;
+}
+
 static int (*const rules[])(const mctx_t *) = {rule_remote_free, rule_faults, rule_vcsw,
-					       rule_ivcsw, rule_silent};
+					       rule_ivcsw, rule_prime, rule_silent};
 
 /* ---------------------------------------------------------------- driver */
 

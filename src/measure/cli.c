@@ -48,7 +48,9 @@ void ct_cli_run_usage(FILE *f)
 	      "  -s, --size LIST       object sizes for sized workloads, e.g. 64B,1KiB or\n"
 	      "                        1KiB-1MiB (powers of two) (default 1KiB-1MiB)\n"
 	      "  -P, --param LIST      workload parameters, name=value[,name=value]\n"
-	      "                        (see `contend list`)\n"
+	      "                        (see `contend list`), each name once; values\n"
+	      "                        separated by / are swept, every combination in\n"
+	      "                        one study: -P prime=0/64 or -P copy=compiler/memcpy\n"
 	      "      --filter REGEX    only the benchmarks whose full name (as in results.txt)\n"
 	      "                        matches, like go test -bench; e.g. 'mode=heap/.*glibc'\n"
 	      "                        (POSIX extended regex)\n"
@@ -154,11 +156,11 @@ static void parse_params(const char *arg, ct_config_t *cfg)
 		if (cfg->nparams >= CT_MAX_PARAMS)
 			bad("--param", t, "too many parameters");
 		if (!eq[1] || strlen(eq + 1) >= sizeof cfg->params[0].text)
-			bad("--param", t, "want name=value, the value at most 31 characters");
+			bad("--param", t, "want name=value, the value at most 127 characters");
 		*eq = '\0';
 		for (size_t k = 0; k < cfg->nparams; k++)
 			if (strcmp(cfg->params[k].name, t) == 0)
-				bad("--param", t, "given twice: one value per study");
+				bad("--param", t, "given twice: to sweep it, name it once with values a/b");
 		snprintf(cfg->params[cfg->nparams].name, sizeof cfg->params[0].name, "%s", t);
 		snprintf(cfg->params[cfg->nparams].text, sizeof cfg->params[0].text, "%s", eq + 1);
 		cfg->nparams++;
@@ -321,8 +323,67 @@ static void check_sizes(const ct_config_t *cfg)
 	}
 }
 
-/* Each parameter belongs to a selected workload and is valid there (a
- * number in its range, or one of its choices). */
+/* Splits a --param value "a/b/c" into its values (empty ones included),
+ * keeping the first max; returns how many there are, max or not. */
+static size_t split_values(const char *text, char (*val)[CT_PARAM_TEXT], size_t max)
+{
+	size_t n = 0;
+	for (const char *t = text;; n++) {
+		size_t len = strcspn(t, "/");
+		if (n < max)
+			snprintf(val[n], CT_PARAM_TEXT, "%.*s", (int)len, t);
+		if (!t[len])
+			return n + 1;
+		t += len + 1;
+	}
+}
+
+/* Every value of a --param list is valid for the workload's parameter pd
+ * as a single value would be; none is empty and none repeats another. */
+static void check_values(const ct_workload_t *wl, const ct_param_t *pd, const char *text)
+{
+	char val[CT_MAX_VALUES][CT_PARAM_TEXT];
+	uint64_t v[CT_MAX_VALUES];
+	size_t n = split_values(text, val, CT_MAX_VALUES);
+	if (n > CT_MAX_VALUES)
+		bad("--param", text, "at most 16 values per parameter");
+	for (size_t i = 0; i < n; i++) {
+		ct_err_t err;
+		if (!val[i][0])
+			bad("--param", text, "empty value in list");
+		if (ct_param_parse(pd, val[i], &v[i], &err)) {
+			char why[200];
+			snprintf(why, sizeof why, "%s: %s", wl->name, err.msg);
+			bad("--param", val[i], why);
+		}
+		for (size_t k = 0; k < i; k++)
+			if (v[k] == v[i])
+				bad("--param", val[i], "the same value given twice");
+	}
+}
+
+/* A sweep's combinations per workload fit the plan (CT_MAX_SETS). */
+static void check_sets(const ct_config_t *cfg)
+{
+	for (size_t w = 0; w < cfg->nwl; w++) {
+		uint64_t sets = 1;
+		for (size_t i = 0; i < cfg->nparams; i++) {
+			char val[CT_MAX_VALUES][CT_PARAM_TEXT];
+			if (ct_workload_param(cfg->wl[w], cfg->params[i].name) >= 0)
+				sets *= split_values(cfg->params[i].text, val, CT_MAX_VALUES);
+		}
+		if (sets > CT_MAX_SETS) {
+			char v[32], why[120];
+			snprintf(v, sizeof v, "%llu", (unsigned long long)sets);
+			snprintf(why, sizeof why, "%s: at most %d combinations of parameter values",
+				 cfg->wl[w]->name, CT_MAX_SETS);
+			bad("--param", v, why);
+		}
+	}
+}
+
+/* Each parameter belongs to a selected workload and each of its values is
+ * valid there (a number in its range, or one of its choices). */
 static void check_params(const ct_config_t *cfg)
 {
 	for (size_t i = 0; i < cfg->nparams; i++) {
@@ -332,17 +393,12 @@ static void check_params(const ct_config_t *cfg)
 			if (k < 0)
 				continue;
 			found = true;
-			uint64_t v;
-			ct_err_t err;
-			if (ct_param_parse(&cfg->wl[w]->params[k], cfg->params[i].text, &v, &err)) {
-				char why[200];
-				snprintf(why, sizeof why, "%s: %s", cfg->wl[w]->name, err.msg);
-				bad("--param", cfg->params[i].text, why);
-			}
+			check_values(cfg->wl[w], &cfg->wl[w]->params[k], cfg->params[i].text);
 		}
 		if (!found)
 			bad("--param", cfg->params[i].name, "no selected workload has this parameter");
 	}
+	check_sets(cfg);
 }
 
 static void check_out(const ct_config_t *cfg)
@@ -356,17 +412,53 @@ static void check_out(const ct_config_t *cfg)
 		bad("--out", cfg->out, "exists and is not a directory");
 }
 
+/* Values --param gives the workload's parameter i (its default when none),
+ * in the order given; the list was checked by check_params. */
+static size_t param_values(const ct_config_t *cfg, const ct_workload_t *wl, int i, uint64_t *v)
+{
+	const ct_param_t *pd = &wl->params[i];
+	for (size_t k = 0; k < cfg->nparams; k++) {
+		if (strcmp(cfg->params[k].name, pd->name) != 0)
+			continue;
+		char val[CT_MAX_VALUES][CT_PARAM_TEXT];
+		size_t n = split_values(cfg->params[k].text, val, CT_MAX_VALUES);
+		for (size_t j = 0; j < n && j < CT_MAX_VALUES; j++) {
+			ct_err_t err;
+			if (ct_param_parse(pd, val[j], &v[j], &err))
+				v[j] = pd->def;
+		}
+		return n < CT_MAX_VALUES ? n : CT_MAX_VALUES;
+	}
+	v[0] = pd->def;
+	return 1;
+}
+
+size_t ct_cli_param_sets(const ct_config_t *cfg, const ct_workload_t *wl,
+			 uint64_t (*sets)[CT_MAX_PARAMS], size_t max)
+{
+	int np = ct_workload_nparams(wl) < CT_MAX_PARAMS ? ct_workload_nparams(wl) : CT_MAX_PARAMS;
+	uint64_t v[CT_MAX_PARAMS][CT_MAX_VALUES];
+	size_t nv[CT_MAX_PARAMS] = {0}, at[CT_MAX_PARAMS] = {0}, n = 0;
+	for (int i = 0; i < np; i++)
+		nv[i] = param_values(cfg, wl, i, v[i]);
+	for (;;) { /* an odometer over the values, the last parameter fastest */
+		if (n == max)
+			return n;
+		memset(sets[n], 0, sizeof sets[n]);
+		for (int i = 0; i < np; i++)
+			sets[n][i] = v[i][at[i]];
+		n++;
+		int i = np - 1;
+		while (i >= 0 && ++at[i] == nv[i])
+			at[i--] = 0;
+		if (i < 0)
+			return n;
+	}
+}
+
 void ct_cli_params(const ct_config_t *cfg, const ct_workload_t *wl, uint64_t *param)
 {
-	for (int i = 0; i < ct_workload_nparams(wl) && i < CT_MAX_PARAMS; i++) {
-		param[i] = wl->params[i].def;
-		for (size_t k = 0; k < cfg->nparams; k++)
-			if (strcmp(cfg->params[k].name, wl->params[i].name) == 0) {
-				ct_err_t err; /* checked by check_params */
-				if (ct_param_parse(&wl->params[i], cfg->params[k].text, &param[i], &err))
-					param[i] = wl->params[i].def;
-			}
-	}
+	ct_cli_param_sets(cfg, wl, (uint64_t(*)[CT_MAX_PARAMS])param, 1);
 }
 
 /* A repetition must last at least 1000 clock steps (0.1% quantization). */
@@ -406,8 +498,8 @@ static void check_memory(const ct_config_t *cfg)
 		maxt = cfg->threads[t] > maxt ? cfg->threads[t] : maxt;
 	for (size_t w = 0; w < cfg->nwl; w++) {
 		const ct_workload_t *wl = cfg->wl[w];
-		uint64_t param[CT_MAX_PARAMS] = {0};
-		ct_cli_params(cfg, wl, param);
+		uint64_t sets[CT_MAX_SETS][CT_MAX_PARAMS];
+		size_t nsets = ct_cli_param_sets(cfg, wl, sets, CT_MAX_SETS);
 		uint64_t sizes[CT_MAX_LIST] = {wl->fixed_size};
 		size_t nz = 1;
 		ct_err_t err;
@@ -416,11 +508,12 @@ static void check_memory(const ct_config_t *cfg)
 			nz = cfg->nsizes;
 		} else if (wl->default_sizes)
 			ct_parse_size_list(wl->default_sizes, 1, UINT64_MAX, sizes, CT_MAX_LIST, &nz, &err);
-		for (size_t z = 0; z < nz; z++) {
-			uint64_t heap = wl->heap_bytes ? wl->heap_bytes(sizes[z], param) : sizes[z];
-			uint64_t per = ct_stack_size(ct_workload_stack(wl, sizes[z])) + heap;
-			worst = per * maxt > worst ? per * maxt : worst;
-		}
+		for (size_t z = 0; z < nz; z++)
+			for (size_t k = 0; k < nsets; k++) {
+				uint64_t heap = wl->heap_bytes ? wl->heap_bytes(sizes[z], sets[k]) : sizes[z];
+				uint64_t per = ct_stack_size(ct_workload_stack(wl, sizes[z])) + heap;
+				worst = per * maxt > worst ? per * maxt : worst;
+			}
 	}
 	if (avail && worst > avail / 10 * 9) {
 		char v[32], why[200];

@@ -14,6 +14,8 @@
 
 #define CT_MAX_WORKLOADS 16
 #define CT_MAX_LIST 64
+#define CT_PARAM_TEXT 128  /* a --param item's values, with their '/' */
+#define CT_MAX_VALUES 16   /* values of one parameter in a sweep */
 
 typedef struct {
 	const ct_workload_t *wl[CT_MAX_WORKLOADS];
@@ -29,8 +31,8 @@ typedef struct {
 	size_t nsizes;
 	struct {
 		char name[32];
-		char text[32];       /* the value as given; each workload reads it */
-	} params[CT_MAX_PARAMS];     /* --param name=value */
+		char text[CT_PARAM_TEXT]; /* the values as given, a/b/c; each workload reads them */
+	} params[CT_MAX_PARAMS];     /* --param name=value[/value...], each name once */
 	size_t nparams;
 	ct_place_t place;
 	unsigned count;              /* repetitions per point */
@@ -48,8 +50,15 @@ typedef struct {
 
 /* argv[0] is the subcommand name ("run"). */
 void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores);
-/* The workload's parameter values: its defaults, overridden by --param. */
+/* The workload's parameter values: its defaults, overridden by --param (the
+ * first combination of ct_cli_param_sets). */
 void ct_cli_params(const ct_config_t *cfg, const ct_workload_t *wl, uint64_t *param);
+/* Every combination of the workload's parameter values (a parameter given
+ * --param name=a/b is swept), at most max, the last parameter fastest;
+ * returns the count. */
+#define CT_MAX_SETS 256
+size_t ct_cli_param_sets(const ct_config_t *cfg, const ct_workload_t *wl,
+			 uint64_t (*sets)[CT_MAX_PARAMS], size_t max);
 void ct_cli_usage(FILE *f);
 void ct_cli_run_usage(FILE *f);
 void ct_cli_list_usage(FILE *f);

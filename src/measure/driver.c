@@ -59,6 +59,28 @@ typedef struct {
 
 /* ---------------------------------------------------------------- plan */
 
+static void add_point(ct_study_t *s, size_t *cap, const ct_workload_t *wl, int mode, uint64_t size,
+		      unsigned threads, const uint64_t *param)
+{
+	if (s->npts == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		s->pts = realloc(s->pts, *cap * sizeof *s->pts);
+		if (!s->pts) {
+			fprintf(stderr, "contend: out of memory for %zu points\n", *cap);
+			exit(CT_EXIT_FAIL);
+		}
+	}
+	ct_plan_point_t *p = &s->pts[s->npts++];
+	memset(p, 0, sizeof *p);
+	p->wl = wl;
+	p->mode = mode;
+	p->size = size;
+	p->threads = threads;
+	memcpy(p->param, param, sizeof p->param);
+	for (size_t a = 0; a < CT_MAX_ALLOCS; a++)
+		p->allocs_per_op[a] = p->bytes_per_op[a] = NAN;
+}
+
 static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 {
 	const ct_config_t *cfg = s->cfg;
@@ -86,30 +108,20 @@ static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 		if (want)
 			modes[nmodes++] = m;
 	}
-	for (size_t t = 0; t < cfg->nthreads; t++)
-		for (size_t z = 0; z < nsizes; z++)
-			for (int m = 0; m < nmodes; m++) {
-				const char *why = wl->refuse ? wl->refuse(modes[m], (unsigned)cfg->threads[t]) : NULL;
-				if (why) { /* a default mode only: the CLI refused named ones */
-					if (z == 0)
-						ct_note("%s %s not run at %u threads: %s", wl->name, wl->modes[modes[m]],
-							(unsigned)cfg->threads[t], why);
-					continue;
+	uint64_t sets[CT_MAX_SETS][CT_MAX_PARAMS];
+	size_t nsets = ct_cli_param_sets(cfg, wl, sets, CT_MAX_SETS);
+	for (size_t k = 0; k < nsets; k++) /* a swept parameter: all of it per value */
+		for (size_t t = 0; t < cfg->nthreads; t++)
+			for (size_t z = 0; z < nsizes; z++)
+				for (int m = 0; m < nmodes; m++) {
+					unsigned nt = (unsigned)cfg->threads[t];
+					const char *why = wl->refuse ? wl->refuse(modes[m], nt) : NULL;
+					if (why && k == 0 && z == 0) /* a default mode only: the CLI refused named ones */
+						ct_note("%s %s not run at %u threads: %s", wl->name,
+							wl->modes[modes[m]], nt, why);
+					if (!why)
+						add_point(s, cap, wl, modes[m], sizes[z], nt, sets[k]);
 				}
-				if (s->npts == *cap) {
-					*cap = *cap ? *cap * 2 : 64;
-					s->pts = realloc(s->pts, *cap * sizeof *s->pts);
-				}
-				ct_plan_point_t *p = &s->pts[s->npts++];
-				memset(p, 0, sizeof *p);
-				p->wl = wl;
-				p->mode = modes[m];
-				p->size = sizes[z];
-				p->threads = (unsigned)cfg->threads[t];
-				ct_cli_params(cfg, wl, p->param);
-				for (size_t a = 0; a < CT_MAX_ALLOCS; a++)
-					p->allocs_per_op[a] = p->bytes_per_op[a] = NAN;
-			}
 }
 
 static void plan(ct_study_t *s)
@@ -741,8 +753,9 @@ static void list_param(const ct_param_t *pd)
 	char def[32];
 	ct_param_format(pd, pd->def, def, sizeof def);
 	if (!pd->choices) {
-		printf("  %-10s --param %s=N: %s (default %s, %llu..%llu)\n", "", pd->name, pd->doc, def,
-		       (unsigned long long)pd->min, (unsigned long long)pd->max);
+		printf("  %-10s --param %s=N: %s (default %s, %llu..%llu%s)\n", "", pd->name, pd->doc, def,
+		       (unsigned long long)pd->min, (unsigned long long)pd->max,
+		       pd->quiet ? "; left out of names at the default" : "");
 		return;
 	}
 	printf("  %-10s --param %s=", "", pd->name);

@@ -100,12 +100,20 @@ static slice_t next_slice(const ct_study_t *s, size_t k0, unsigned width)
 	return sl;
 }
 
-static size_t find_point(const ct_study_t *s, const ct_workload_t *wl, int mode, uint64_t size,
-			 unsigned threads)
+/* A table is one workload at one set of parameter values (several when a
+ * parameter is swept): `param` below. */
+static bool same_params(const ct_plan_point_t *p, const uint64_t *param)
+{
+	return memcmp(p->param, param, sizeof p->param) == 0;
+}
+
+static size_t find_point(const ct_study_t *s, const ct_workload_t *wl, const uint64_t *param,
+			 int mode, uint64_t size, unsigned threads)
 {
 	for (size_t i = 0; i < s->npts; i++) {
 		const ct_plan_point_t *p = &s->pts[i];
-		if (p->wl == wl && p->mode == mode && p->size == size && p->threads == threads)
+		if (p->wl == wl && same_params(p, param) && p->mode == mode && p->size == size &&
+		    p->threads == threads)
 			return i;
 	}
 	return SIZE_MAX;
@@ -193,13 +201,14 @@ static void print_header(const ct_study_t *s, const slice_t *sl, FILE *f)
 /* GB/s per thread of the workload's first mode (a copy: smaug's stack copy,
  * bandwidth's memcpy), from the median ns/op. */
 static void print_gbps(const ct_study_t *s, const slice_t *sl, const ct_workload_t *wl,
+		       const uint64_t *param,
 		       uint64_t size, FILE *f)
 {
 	const ct_config_t *cfg = s->cfg;
 	fprintf(f, "%-8s%-9s", "", "GB/s");
 	for (size_t k = sl->k0; k < sl->k1; k++) {
 		size_t a = k / sl->nt;
-		size_t pt = find_point(s, wl, 0, size, (unsigned)cfg->threads[k % sl->nt]);
+		size_t pt = find_point(s, wl, param, 0, size, (unsigned)cfg->threads[k % sl->nt]);
 		ct_summary_t sm = {0};
 		unsigned failed;
 		pad(s, sl, k, f);
@@ -214,20 +223,22 @@ static void print_gbps(const ct_study_t *s, const slice_t *sl, const ct_workload
 }
 
 static void print_ratios(const ct_study_t *s, const slice_t *sl, const ct_workload_t *wl,
-			 uint64_t size, FILE *f)
+			 const uint64_t *param, uint64_t size, FILE *f)
 {
 	int stack = ct_workload_mode(wl, "stack"), heap = ct_workload_mode(wl, "heap");
 	fprintf(f, "%-8s%-9s", "", "heap/stk");
 	for (size_t k = sl->k0; k < sl->k1; k++) {
 		unsigned th = (unsigned)s->cfg->threads[k % sl->nt];
 		pad(s, sl, k, f);
-		print_ratio(s, find_point(s, wl, heap, size, th), find_point(s, wl, stack, size, th),
+		print_ratio(s, find_point(s, wl, param, heap, size, th),
+			    find_point(s, wl, param, stack, size, th),
 			    k / sl->nt, f);
 	}
 	fputc('\n', f);
 }
 
 static void print_size_block(const ct_study_t *s, const slice_t *sl, const ct_workload_t *wl,
+			     const uint64_t *param,
 			     uint64_t size, FILE *f)
 {
 	const ct_config_t *cfg = s->cfg;
@@ -236,7 +247,7 @@ static void print_size_block(const ct_study_t *s, const slice_t *sl, const ct_wo
 	int stack = ct_workload_mode(wl, "stack"), heap = ct_workload_mode(wl, "heap");
 	bool first = true, have_stack = false, have_heap = false;
 	for (int m = 0; wl->modes[m]; m++) {
-		if (find_point(s, wl, m, size, (unsigned)cfg->threads[0]) == SIZE_MAX)
+		if (find_point(s, wl, param, m, size, (unsigned)cfg->threads[0]) == SIZE_MAX)
 			continue;
 		have_stack |= m == stack;
 		have_heap |= m == heap;
@@ -245,20 +256,21 @@ static void print_size_block(const ct_study_t *s, const slice_t *sl, const ct_wo
 		for (size_t k = sl->k0; k < sl->k1; k++) {
 			unsigned th = (unsigned)cfg->threads[k % sl->nt];
 			pad(s, sl, k, f);
-			print_cell(s, find_point(s, wl, m, size, th), k / sl->nt, f);
+			print_cell(s, find_point(s, wl, param, m, size, th), k / sl->nt, f);
 		}
 		fputc('\n', f);
 	}
 	if (wl->bytes_moved)
-		print_gbps(s, sl, wl, size, f);
+		print_gbps(s, sl, wl, param, size, f);
 	if (have_stack && have_heap)
-		print_ratios(s, sl, wl, size, f);
+		print_ratios(s, sl, wl, param, size, f);
 }
 
 /* One line on what the census measured, per mode: the range of allocs/op
  * over the points and allocators, and whether B/op covered the object size
  * wherever something was allocated. */
-static void print_census(const ct_study_t *s, const ct_workload_t *wl, FILE *f)
+static void print_census(const ct_study_t *s, const ct_workload_t *wl, const uint64_t *param,
+			 FILE *f)
 {
 	fputs("census:", f);
 	unsigned missing = 0;
@@ -267,7 +279,8 @@ static void print_census(const ct_study_t *s, const ct_workload_t *wl, FILE *f)
 		unsigned n = 0, covered = 0;
 		for (size_t i = 0; i < s->npts; i++) {
 			const ct_plan_point_t *p = &s->pts[i];
-			for (size_t a = 0; p->wl == wl && p->mode == m && a < s->cfg->nallocs; a++) {
+			bool here = p->wl == wl && same_params(p, param) && p->mode == m;
+			for (size_t a = 0; here && a < s->cfg->nallocs; a++) {
 				if (!s->st[a].usable)
 					continue;
 				if (isnan(p->allocs_per_op[a])) {
@@ -295,16 +308,14 @@ static void print_census(const ct_study_t *s, const ct_workload_t *wl, FILE *f)
 	fputs(" see results.csv\n", f);
 }
 
-static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f)
+static void print_table(const ct_study_t *s, const ct_workload_t *wl, const uint64_t *param,
+			FILE *f)
 {
 	uint64_t sizes[256];
 	size_t n = 0;
-	char name[160] = "";
 	for (size_t i = 0; i < s->npts; i++) {
-		if (s->pts[i].wl != wl)
+		if (s->pts[i].wl != wl || !same_params(&s->pts[i], param))
 			continue;
-		if (!name[0]) /* parameters are one value per study: any point says them */
-			ct_point_params(&s->pts[i], ", ", name, sizeof name);
 		bool seen = false;
 		for (size_t k = 0; k < n; k++)
 			seen |= sizes[k] == s->pts[i].size;
@@ -313,14 +324,21 @@ static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f
 	}
 	if (!n)
 		return;
+	/* titled with the set's parameters that benchmark names show, e.g.
+	 * "smaug (copy=memcpy, prime=0)"; none at their quiet defaults */
+	char title[320], params[256];
+	ct_plan_point_t key = {.wl = wl};
+	memcpy(key.param, param, sizeof key.param);
+	ct_point_params(&key, ", ", params, sizeof params);
+	snprintf(title, sizeof title, "%s%s%s%s", wl->name, params[0] ? " (" : "", params,
+		 params[0] ? ")" : "");
 	if (s->cfg->max_count > s->cfg->count && s->cfg->ci_target_pct > 0 &&
 	    s->cfg->count >= CT_MIN_CI_SAMPLES)
-		fprintf(f, "\n%s%s%s%s — ns/op per thread, median ±95%% CI over %u to %u repetitions\n",
-			wl->name, name[0] ? " (" : "", name, name[0] ? ")" : "", s->cfg->count,
-			s->cfg->max_count);
+		fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u to %u repetitions\n",
+			title, s->cfg->count, s->cfg->max_count);
 	else
-		fprintf(f, "\n%s%s%s%s — ns/op per thread, median ±95%% CI over %u repetitions\n",
-			wl->name, name[0] ? " (" : "", name, name[0] ? ")" : "", s->cfg->count);
+		fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u repetitions\n", title,
+			s->cfg->count);
 	unsigned width = term_width(f);
 	size_t ncols = s->cfg->nallocs * s->cfg->nthreads;
 	if (!ncols)
@@ -330,11 +348,24 @@ static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f
 			fputc('\n', f);
 		print_header(s, &sl, f);
 		for (size_t k = 0; k < n; k++)
-			print_size_block(s, &sl, wl, sizes[k], f);
+			print_size_block(s, &sl, wl, param, sizes[k], f);
 		if (sl.k1 >= ncols)
 			break;
 	}
-	print_census(s, wl, f);
+	print_census(s, wl, param, f);
+}
+
+/* One table per set of parameter values, in plan order. */
+static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f)
+{
+	for (size_t i = 0; i < s->npts; i++) {
+		const ct_plan_point_t *p = &s->pts[i];
+		bool first = p->wl == wl;
+		for (size_t k = 0; first && k < i; k++)
+			first = !(s->pts[k].wl == wl && same_params(&s->pts[k], p->param));
+		if (first)
+			print_table(s, wl, p->param, f);
+	}
 }
 
 /* Self-check of the study's precision: the 1-thread points' CI half-widths. */
