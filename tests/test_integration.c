@@ -210,6 +210,20 @@ static unsigned check_txt(const char *dir)
 	return results;
 }
 
+/* Allocators of machine.json that failed to prove themselves: "verified":
+ * false on a line whose status does not say it was skipped (not installed,
+ * or unable to run this study's workloads, as go at 24 B). */
+static unsigned unverified_not_skipped(const char *json)
+{
+	unsigned n = 0;
+	for (const char *p = json; (p = strstr(p, "\"verified\": false")); p++) {
+		const char *eol = strchr(p, '\n');
+		const char *st = strstr(p, "\"status\": \"skipped: ");
+		n += !st || (eol && st > eol);
+	}
+	return n;
+}
+
 /* ---------------------------------------------------------------- cases */
 
 static void study(void)
@@ -222,7 +236,7 @@ static void study(void)
 			contend, dir),
 		    0);
 	char *json = slurp(dir, "machine.json");
-	EXPECT(json && !strstr(json, "\"verified\": false"));
+	EXPECT(json && unverified_not_skipped(json) == 0);
 	unsigned allocs = 0;
 	for (const char *p = json; p && (p = strstr(p, "\"verified\": true")); p++)
 		allocs++;

@@ -317,7 +317,13 @@ static void json_allocs(const ct_study_t *s, FILE *f)
 		fputs("], \"tunables\": ", f);
 		json_str(f, st->tunables[0] ? st->tunables : "-");
 		fputs(", \"status\": ", f);
-		json_str(f, st->usable ? "ok" : st->skipped ? "not installed" : st->why);
+		char status[sizeof st->why + 16];
+		snprintf(status, sizeof status, "skipped: %s", st->why);
+		json_str(f, st->usable ? "ok" : st->skipped ? status : st->why);
+		if (sp->exe[0]) { /* a runtime that is its own program (go) */
+			fputs(", \"program\": ", f);
+			json_str(f, sp->exe);
+		}
 		fprintf(f, "}%s\n", a + 1 < s->cfg->nallocs ? "," : "");
 	}
 	fputs("  ],\n", f);
