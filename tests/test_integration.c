@@ -122,7 +122,7 @@ static unsigned check_rows(const char *dir, unsigned cores, bool census, bool la
 		unsigned threads = (unsigned)atoi(r.col[c.threads]);
 		EXPECT(!census || r.col[c.apo][0] != '\0'); /* census present */
 		if (!census) {
-		} else if (strcmp(r.col[c.mode], "heap") == 0) {
+		} else if (strcmp(r.col[c.mode], "heap") == 0 || strcmp(r.col[c.mode], "zeroed") == 0) {
 			EXPECT_EQ_D(apo, 1);
 			EXPECT_GE_D(bpo, atof(r.col[c.size_bytes]));
 		} else {
@@ -242,8 +242,8 @@ static void study(void)
 		allocs++;
 	EXPECT(allocs >= 1);
 	unsigned rows = check_rows(dir, json_cores(json), true, true);
-	/* bilbo 3 modes + smaug 3 sizes x 2 modes = 9 per thread count */
-	EXPECT_EQ_U(rows, 9 * 3 * 2 * allocs);
+	/* bilbo 4 modes + smaug 3 sizes x 2 modes = 10 per thread count */
+	EXPECT_EQ_U(rows, 10 * 3 * 2 * allocs);
 	EXPECT_EQ_U(check_txt(dir), rows);
 	free(json);
 }
