@@ -65,7 +65,17 @@ check "gogc=off runs without GC" grep -q 'go:gogc=off,.*gogc=-1' "$out/results.c
 check "gogc=400 recorded" grep -q 'go:gogc=400,.*gogc=400;' "$out/results.csv"
 check "memlimit recorded" grep -q 'memlimit=1073741824' "$out/results.csv"
 
-# 4. What go cannot run: one line naming it, exit 2, nothing written.
+# 4. A go child that hangs past --timeout costs only its point: it is
+#    killed, and a new one runs the next point.
+out=$work/timeout
+"$contend" run -a go -w smaug -s 64MiB,1KiB -m heap -t 1 -n 1 --benchtime 300x --timeout 1s -q \
+	-o "$out" >/dev/null 2>&1; rc=$?
+check "a failed point exits 1 (got $rc)" test "$rc" -eq 1
+csv=$out/results.csv
+check "64MiB point timed out" grep -q '^smaug,heap,64MiB,.*,failed,.*timed out after 1s' "$csv"
+check "1KiB point measured after it" grep -q '^smaug,heap,1KiB,1024,go,1,compact,1,ok,' "$csv"
+
+# 5. What go cannot run: one line naming it, exit 2, nothing written.
 refuse() { # refuse ARGS TEXT
 	local err rc
 	err=$("$contend" run $1 -q -o "$work/refused" 2>&1 >/dev/null); rc=$?

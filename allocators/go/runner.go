@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -46,9 +47,25 @@ type worker struct {
 	_                 [64]byte // keeps workers' hot fields off one cache line
 }
 
+// round is one release of the workers. Timed rounds wait on channels (the
+// waiters sleep, as the C runner's barrier). Census rounds spin instead: a
+// goroutine that blocks on a channel may allocate its wait record (a sudog,
+// 96 B, whenever a GC has emptied the runtime's cache), and that must not
+// be counted as the kernel's.
 type round struct {
-	iters uint64 // 0: quit
-	gate  chan struct{}
+	iters    uint64 // 0: quit
+	gate     chan struct{}
+	spin     bool
+	open     int32 // census: set to release the workers
+	finished int32 // census: workers done
+	closed   int32 // census: statistics read, workers may block again
+}
+
+// waitAtLeast spins (yielding) until *f >= n.
+func waitAtLeast(f *int32, n int32) {
+	for atomic.LoadInt32(f) < n {
+		runtime.Gosched()
+	}
 }
 
 var epoch = time.Now()
@@ -77,9 +94,18 @@ func (w *worker) main(p *point, ready, done chan<- struct{}) {
 		if r.iters == 0 {
 			return
 		}
-		<-r.gate
+		if r.spin {
+			waitAtLeast(&r.open, 1)
+		} else {
+			<-r.gate
+		}
 		w.timeRound(k, p.mode, r.iters)
-		done <- struct{}{}
+		if r.spin {
+			atomic.AddInt32(&r.finished, 1)
+			waitAtLeast(&r.closed, 1)
+		} else {
+			done <- struct{}{}
+		}
 	}
 }
 
@@ -110,7 +136,7 @@ func startCrew(p *point) *crew {
 // the mean thread time (ns). The memory statistics are read around it
 // (stopping the world, outside every timed region).
 func (c *crew) runRound(iters uint64) uint64 {
-	r := &round{iters: iters, gate: make(chan struct{})}
+	r := &round{iters: iters, gate: make(chan struct{}), spin: c.p.census}
 	for i := range c.ws {
 		c.ws[i].cmd <- r
 	}
@@ -118,11 +144,17 @@ func (c *crew) runRound(iters uint64) uint64 {
 		return 0
 	}
 	runtime.ReadMemStats(&c.gc0)
-	close(r.gate)
-	for range c.ws {
-		<-c.done
+	if r.spin {
+		atomic.StoreInt32(&r.open, 1)
+		waitAtLeast(&r.finished, int32(len(c.ws)))
+	} else {
+		close(r.gate)
+		for range c.ws {
+			<-c.done
+		}
 	}
 	runtime.ReadMemStats(&c.gc1)
+	atomic.StoreInt32(&r.closed, 1)
 	var sum float64
 	for i := range c.ws {
 		sum += float64(c.ws[i].span.t1 - c.ws[i].span.t0)
@@ -156,19 +188,22 @@ const maxIters = 100000000000
 func (c *crew) measure() (uint64, int) {
 	p := c.p
 	if p.census {
-		// The runtime's own one-off allocations (new(m) and its g0 for a
-		// thread that takes over while locked workers wait, after a
-		// GOMAXPROCS change) land in some round; the kernel's come in every
-		// round: one warm-up operation, then the fewest of three counts.
+		// The runtime allocates for itself too: new(m) and its g0 for a
+		// thread that takes over while locked workers wait, the GC's mark
+		// workers (new g's) at its first cycle after a GOMAXPROCS change,
+		// an occasional wait record. The warm-up operation and a forced GC
+		// get the one-off ones out of the way; the rest land in some rounds,
+		// the kernel's in every round: the fewest of five counts.
 		c.runRound(1)
+		runtime.GC()
 		c.mallocs, c.bytes = math.MaxUint64, 0
-		for i := 0; i < 3; i++ {
+		for i := 0; i < 5; i++ {
 			c.runRound(p.btIters)
 			if m := c.gc1.Mallocs - c.gc0.Mallocs; m < c.mallocs {
 				c.mallocs, c.bytes = m, c.gc1.TotalAlloc-c.gc0.TotalAlloc
 			}
 		}
-		return p.btIters, 4
+		return p.btIters, 6
 	}
 	if p.btIters != 0 {
 		warm := p.btIters / 10
