@@ -52,6 +52,7 @@ done
 small=$(field smaug stack 1KiB 1 ns_per_op | head -1); big=$(field smaug stack 64KiB 1 ns_per_op | head -1)
 check "64KiB copy ($big ns) > 8x the 1KiB one ($small ns)" awk -v a="$small" -v b="$big" 'BEGIN{exit !(b > 8*a)}'
 check "GC columns in alloc_stats" grep -q 'gc_per_op=.*gc_cpu_share=.*gomaxprocs=2' "$csv"
+check "GC per repetition in results.txt" grep -Eq '^BenchmarkSmaug/mode=heap/.*alloc=go.*	[0-9.e+-]+ gc/op	[0-9.e+-]+ gc-cpu-%' "$out/results.txt"
 check "Go version in results.txt" grep -Eq '^alloc-go: go[0-9.]+ .*contend-go verified' "$out/results.txt"
 check "Go version in machine.json" grep -Eq '"name": "go".*"version": "go[0-9.]+", "verified": true' "$out/machine.json"
 

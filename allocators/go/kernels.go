@@ -11,7 +11,9 @@
 //	             copies N bytes into the callee's argument area;
 //	smaug heap   smaugToHeap allocates a T (escapes through the result) and
 //	             copies the same N bytes into it;
-//	control      the loop and the sink alone.
+//	control      the loop and the sink alone;
+//	zeroed       the heap kernel: Go's `new` always returns zeroed memory
+//	             (C's zeroed mode is calloc, to compare with this).
 //
 // Every operation folds a byte or a field into the sink, which the runner
 // reports, so the compiler can delete neither the copy nor the allocation.

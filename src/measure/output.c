@@ -135,6 +135,23 @@ static void fmt_num(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.4g", v);
 }
 
+/* Value of key in an allocator statistics string "k=v;k=v"; 0 if found. */
+static int astat(const char *astats, const char *key, double *v)
+{
+	size_t klen = strlen(key);
+	const char *p = astats;
+	while (p && *p) {
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			*v = strtod(p + klen + 1, NULL);
+			return 0;
+		}
+		p = strchr(p, ';');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
 static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *rec)
 {
 	const ct_plan_point_t *p = &s->pts[pt];
@@ -166,6 +183,9 @@ static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *re
 		fprintf(s->txt, "\t%.4g instructions/op", r->instr_per_op);
 	if (!isnan(r->cache_misses_per_op))
 		fprintf(s->txt, "\t%.4g cache-misses/op", r->cache_misses_per_op);
+	double gc, share; /* a garbage-collected runtime's (go) cost per repetition */
+	if (astat(r->astats, "gc_per_op", &gc) == 0 && astat(r->astats, "gc_cpu_share", &share) == 0)
+		fprintf(s->txt, "\t%.4g gc/op\t%.3g gc-cpu-%%", gc, 100.0 * share);
 	fprintf(s->txt, "\t%.0f peak-rss-KiB\n", r->peak_rss_kib);
 }
 
