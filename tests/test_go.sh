@@ -33,10 +33,20 @@ field() { # field WORKLOAD MODE SIZE THREADS COLUMN: values of the go rows
 	awk -F, -v w="$1" -v m="$2" -v s="$3" -v t="$4" -v c="$(col "$5")" \
 		'$1==w && $2==m && $3==s && $5=="go" && $6==t {print $c}' "$csv" | sort -u
 }
-rows=$(awk -F, '$5=="go" && $9=="ok"' "$csv" | wc -l)
-bad=$(awk -F, '$5=="go" && $9!="ok"' "$csv" | wc -l)
-check "18 points x 2 reps or more ok (got $rows)" test "$rows" -ge 36
+# A repetition whose threads did not run together is redone, at worst kept
+# as `rejected` (a busy machine): measured either way, never failed.
+rows=$(awk -F, '$5=="go" && ($9=="ok" || $9=="rejected")' "$csv" | wc -l)
+bad=$(awk -F, '$5=="go" && $9!="ok" && $9!="rejected"' "$csv" | wc -l)
+check "18 points x 2 reps or more measured (got $rows)" test "$rows" -ge 36
 check "no failed go rows (got $bad)" test "$bad" -eq 0
+# The common window, as the C children report it: overlap in [0, 1] (1 at
+# one thread), an on-CPU share, every thread's operations counted (at
+# least iterations x threads), 1 to 3 attempts.
+window=$(awk -F, -v t="$(col threads)" -v o="$(col overlap)" -v c="$(col cpu_share_min)" \
+	-v n="$(col ops_total)" -v i="$(col iters_per_thread)" -v a="$(col attempts)" \
+	'$5=="go" && !($o >= 0 && $o <= 1 && ($t > 1 || $o == 1) && $c > 0 && $c <= 1.05 &&
+	 $n >= $i * $t - $t && $n > 0 && $a >= 1 && $a <= 3) {print}' "$csv" | wc -l)
+check "overlap, cpu_share_min, ops_total, attempts sane ($window rows not)" test "$window" -eq 0
 for t in 1 2; do
 	check "bilbo heap $t thr 16 B/op" test "$(field bilbo heap 16B $t bytes_per_op)" = 16
 	check "bilbo heap $t thr 1 alloc/op" test "$(field bilbo heap 16B $t allocs_per_op)" = 1

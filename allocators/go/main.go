@@ -93,6 +93,10 @@ func parsePoint(line string) (*point, error) {
 	if p.cpus, err = parseCPUs(f[11+maxParams:], f[5], p.threads); err != nil {
 		return nil, err
 	}
+	if p.wl == "smaug" && f[11] != "0" { // smaug's p0: copy, 0 = compiler
+		return nil, fmt.Errorf("go: smaug copy=memcpy has no Go meaning (a Go value is " +
+			"copied as its compiler does)")
+	}
 	p.makeKernel, err = findKernel(p.wl, p.mode, p.size)
 	return p, err
 }

@@ -9,7 +9,10 @@ import (
 	"unsafe"
 )
 
-const rusageThread = 1 // RUSAGE_THREAD
+const (
+	rusageThread       = 1 // RUSAGE_THREAD
+	clockThreadCPUTime = 3 // CLOCK_THREAD_CPUTIME_ID
+)
 
 // cpuMask is a kernel cpu_set_t of 1024 CPUs.
 type cpuMask [16]uint64
@@ -43,6 +46,22 @@ func currentCPU() int {
 // threadUsage fills ru with the calling thread's resource usage.
 func threadUsage(ru *syscall.Rusage) {
 	syscall.RawSyscall(syscall.SYS_GETRUSAGE, rusageThread, uintptr(unsafe.Pointer(ru)), 0)
+}
+
+// threadCPUNs is clock_gettime(CLOCK_THREAD_CPUTIME_ID): the calling
+// thread's CPU time, ns (ct_thread_cpu_ns() of window.c).
+func threadCPUNs() int64 {
+	var ts syscall.Timespec
+	syscall.RawSyscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTime,
+		uintptr(unsafe.Pointer(&ts)), 0)
+	return ts.Nano()
+}
+
+// osYield is sched_yield(2): the thread gives up its CPU and keeps its
+// goroutine (runtime.Gosched would hand the goroutine back to the scheduler,
+// and a locked one waits for its thread to be woken).
+func osYield() {
+	syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
 }
 
 // peakRSSKiB is the process's peak resident set so far.

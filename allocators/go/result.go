@@ -14,8 +14,10 @@ import (
 )
 
 type result struct {
-	iters                       uint64
+	iters                       uint64 // mean operations per thread
+	ops                         uint64 // all threads' operations
 	rounds                      int
+	overlap, cpuShareMin        float64 // the common window (window.h)
 	nsPerOp, nsMin, nsMax       float64
 	opsPerS, wallNs             float64
 	minflt, majflt, vcsw, ivcsw float64 // per op
@@ -26,17 +28,22 @@ type result struct {
 	astats                      string
 }
 
-// summarize is summarize() of runner.c over the crew's last round.
-func summarize(c *crew, iters uint64) *result {
+// summarize is summarize() of runner.c over the crew's last round: each
+// worker's time per operation over its own count, per-op figures over all
+// operations, the overlap of the spans and the smallest on-CPU share.
+func summarize(c *crew) *result {
 	n := len(c.ws)
-	ops := float64(iters) * float64(n)
-	r := &result{iters: iters, nsMin: math.Inf(1)}
+	r := &result{nsMin: math.Inf(1)}
+	for i := range c.ws {
+		r.ops += c.ws[i].span.ops
+	}
+	ops := float64(r.ops)
 	first, last := int64(math.MaxInt64), int64(0)
 	var sum float64
 	for i := range c.ws {
 		w := &c.ws[i]
 		s := &w.span
-		t := float64(s.t1-s.t0) / float64(iters)
+		t := float64(s.t1-s.t0) / float64(s.ops)
 		sum += t
 		r.nsMin, r.nsMax = math.Min(r.nsMin, t), math.Max(r.nsMax, t)
 		if s.t0 < first {
@@ -57,16 +64,48 @@ func summarize(c *crew, iters uint64) *result {
 			r.pinErrors++
 		}
 	}
+	r.iters = uint64(ops/float64(n) + 0.5)
 	r.nsPerOp = sum / float64(n)
 	r.wallNs = float64(last - first)
 	if r.wallNs > 0 {
 		r.opsPerS = ops * 1e9 / r.wallNs
 	}
+	r.window(c.ws, first, last)
 	if c.p.census { // what -benchmem reports: the heap's own counts over N
 		r.allocsPerOp = float64(c.mallocs) / ops
 		r.bytesPerOp = float64(c.bytes) / ops
 	}
 	return r
+}
+
+// window is summarize_window() of runner.c with ct_window_overlap(): the
+// fraction of first start..last end during which every span was open, and
+// the smallest thread CPU time over that span.
+func (r *result) window(ws []worker, first, last int64) {
+	lastStart, firstEnd := int64(0), int64(math.MaxInt64)
+	r.cpuShareMin = math.Inf(1)
+	for i := range ws {
+		s := &ws[i].span
+		if s.t0 > lastStart {
+			lastStart = s.t0
+		}
+		if s.t1 < firstEnd {
+			firstEnd = s.t1
+		}
+		share := 1.0
+		if last > first {
+			share = float64(s.cpuNs) / float64(last-first)
+		}
+		r.cpuShareMin = math.Min(r.cpuShareMin, share)
+	}
+	switch {
+	case len(ws) < 2 || last <= first:
+		r.overlap = 1
+	case firstEnd <= lastStart:
+		r.overlap = 0
+	default:
+		r.overlap = float64(firstEnd-lastStart) / float64(last-first)
+	}
 }
 
 // procClock integrates GOMAXPROCS over wall time, as the runtime does for
@@ -108,8 +147,8 @@ func (c *procClock) gcNs(m *runtime.MemStats) float64 {
 
 // gcStats: GC cycles per op and the GC's share of the CPU GOMAXPROCS gave
 // the measured round, plus the settings the runtime reports.
-func (r *result) gcStats(c *crew, clock *procClock, iters uint64) {
-	ops := float64(iters) * float64(len(c.ws))
+func (r *result) gcStats(c *crew, clock *procClock) {
+	ops := float64(r.ops)
 	cycles := float64(c.gc1.NumGC - c.gc0.NumGC)
 	share := 0.0
 	if r.wallNs > 0 {
@@ -124,8 +163,9 @@ func (r *result) gcStats(c *crew, clock *procClock, iters uint64) {
 
 func g(v float64) string { return strconv.FormatFloat(v, 'g', 17, 64) }
 
-// line is the "R ok=1 ..." answer; hardware counters and the latency round
-// are not measured here (NaN and zeros, as a C child without them).
+// line is the "R ok=1 ..." answer with every key of proto.c's field table;
+// hardware counters and the latency round are not measured here (NaN and
+// zeros, as a C child without them).
 func (r *result) line() string {
 	nan := math.NaN()
 	kv := []string{"R ok=1",
@@ -140,6 +180,10 @@ func (r *result) line() string {
 		"instr_per_op=" + g(nan), "cache_misses_per_op=" + g(nan),
 		"lat_batch=0", "lat_samples=0", "lat_p50_ns=0", "lat_p99_ns=0", "lat_p999_ns=0",
 		"lat_max_ns=0", "lat_mean_ns=0", "peak_rss_kib=" + g(r.peakRSS),
+		"ops=" + strconv.FormatUint(r.ops, 10), "overlap=" + g(r.overlap),
+		"cpu_share_min=" + g(r.cpuShareMin),
+		// no hand-off between threads here: no waits, no producer/consumer sides
+		"wait_ns_per_op=0", "prod_ns_per_op=" + g(nan), "cons_ns_per_op=" + g(nan),
 		"astats=" + r.astats}
 	return strings.Join(kv, " ") + "\n"
 }

@@ -99,63 +99,11 @@ double ct_mwu_cdf(size_t n, size_t m, double u)
 
 /* ---------------------------------------------------------------- U test */
 
-typedef struct {
-	double v;
-	int first; /* 1: from x */
-} tagged_t;
-
-static int cmp_tagged(const void *a, const void *b)
-{
-	return cmp_double(&((const tagged_t *)a)->v, &((const tagged_t *)b)->v);
-}
-
-/* Rank sum of x with midranks; *ties gets sum(t^3 - t) over tie groups. */
-static double rank_sum_x(tagged_t *all, size_t N, double *ties)
-{
-	qsort(all, N, sizeof *all, cmp_tagged);
-	double rx = 0;
-	*ties = 0;
-	for (size_t i = 0; i < N;) {
-		size_t j = i;
-		while (j + 1 < N && all[j + 1].v == all[i].v)
-			j++;
-		double rank = (double)(i + j + 2) / 2, t = (double)(j - i + 1);
-		for (size_t k = i; k <= j; k++)
-			rx += all[k].first ? rank : 0;
-		*ties += t * t * t - t;
-		i = j + 1;
-	}
-	return rx;
-}
-
 void ct_mwu(const double *x, size_t n, const double *y, size_t m, ct_mwu_t *out)
 {
-	memset(out, 0, sizeof *out);
-	out->p = 1;
-	size_t N = n + m;
-	tagged_t *all = n && m ? malloc(N * sizeof *all) : NULL;
-	if (!all)
-		return;
-	for (size_t i = 0; i < n; i++)
-		all[i] = (tagged_t){x[i], 1};
-	for (size_t j = 0; j < m; j++)
-		all[n + j] = (tagged_t){y[j], 0};
-	double ties, rx = rank_sum_x(all, N, &ties);
-	free(all);
-	double u = rx - (double)n * (double)(n + 1) / 2, mid = (double)(n * m) / 2;
-	out->u = u;
-	if (ties == 0 && use_exact(n, m)) {
-		double lo = ct_mwu_cdf(n, m, u), hi = 1 - ct_mwu_cdf(n, m, u - 1);
-		out->p = fmin(1, 2 * fmin(lo, hi));
-		out->exact = true;
-		return;
-	}
-	double var = (double)(n * m) / 12.0 *
-		     ((double)(N + 1) - ties / ((double)N * (double)(N - 1)));
-	if (var <= 0)
-		return;
-	double z = fmax(0, fabs(u - mid) - 0.5) / sqrt(var);
-	out->p = fmin(1, erfc(z / sqrt(2.0)));
+	ct_mwu_result_t r;
+	ct_mwu_test(x, n, y, m, &r);
+	*out = (ct_mwu_t){.u = r.u, .p = r.p, .exact = r.exact};
 }
 
 /* ---------------------------------------------------------------- ratio CI */
@@ -200,21 +148,24 @@ int ct_ratio_ci(const double *y, size_t m, const double *x, size_t n, double con
 	out->hl = NAN;
 	if (!n || !m || !all_positive(x, n) || !all_positive(y, m))
 		return 0;
-	double *d = malloc(n * m * sizeof *d);
-	if (!d)
-		return -1;
+	double *lx = malloc(n * sizeof *lx), *ly = malloc(m * sizeof *ly), lo, hi, hl;
+	if (!lx || !ly)
+		return free(lx), free(ly), -1;
+	for (size_t i = 0; i < n; i++)
+		lx[i] = log(x[i]);
 	for (size_t j = 0; j < m; j++)
-		for (size_t i = 0; i < n; i++)
-			d[j * n + i] = log(y[j]) - log(x[i]);
-	size_t nm = n * m;
-	qsort(d, nm, sizeof *d, cmp_double);
-	out->hl = exp((nm % 2) ? d[nm / 2] : (d[nm / 2 - 1] + d[nm / 2]) / 2);
-	size_t k = moses_k(n, m, 1 - conf, &out->conf);
-	if (k >= 1 && k <= nm + 1 - k) {
-		out->lo = exp(d[k - 1]);
-		out->hi = exp(d[nm - k]);
+		ly[j] = log(y[j]);
+	int rc = ct_mwu_shift_ci(lx, n, ly, m, 1 - conf, &lo, &hi, &hl);
+	free(lx);
+	free(ly);
+	if (rc < 0)
+		return -1;
+	out->hl = exp(hl);
+	moses_k(n, m, 1 - conf, &out->conf); /* the level reached without ties */
+	if (rc == 1) { /* an end just off 0 must stay off 1: exp rounds it back */
+		out->lo = lo > 0 && exp(lo) <= 1 ? nextafter(1.0, 2.0) : exp(lo);
+		out->hi = hi < 0 && exp(hi) >= 1 ? nextafter(1.0, 0.0) : exp(hi);
 		out->has_ci = true;
 	}
-	free(d);
 	return 0;
 }
