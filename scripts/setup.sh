@@ -6,7 +6,7 @@
 set -euo pipefail
 
 CT_PACKAGES=(build-essential cmake pkg-config libhwloc-dev libmimalloc-dev
-	libgoogle-perftools-dev libjemalloc-dev gnuplot-nox)
+	libgoogle-perftools-dev libjemalloc-dev gnuplot-nox golang-go)
 
 # For the tests only: the report's headless-browser screenshot test (it
 # skips without a browser; on Ubuntu `chromium` is a snap and may not install).

@@ -89,7 +89,7 @@ cases=$(cat <<CASES
 -quiet	unknown option '-quiet' (did you mean '--quiet'?)
 -qz	unknown option '-z' in '-qz'
 -a no-nosuch	--alloc: bad value 'no-nosuch': names no allocator
--a no-glibc,no-mimalloc,no-tcmalloc,no-jemalloc	leaves no allocator
+-a no-glibc,no-mimalloc,no-tcmalloc,no-jemalloc,no-go	leaves no allocator
 -a glibc -a glibc	named twice
 -P k=1 -P k=2	--param: bad value 'k': given twice
 --filter '('	--filter: bad value '('

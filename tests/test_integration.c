@@ -145,7 +145,7 @@ static unsigned check_rows(const char *dir, unsigned cores, bool census, bool la
 		double apo = atof(r.col[c.apo]), bpo = atof(r.col[c.bpo]);
 		EXPECT(!census || r.col[c.apo][0] != '\0'); /* census present */
 		if (!census) {
-		} else if (strcmp(r.col[c.mode], "heap") == 0) {
+		} else if (strcmp(r.col[c.mode], "heap") == 0 || strcmp(r.col[c.mode], "zeroed") == 0) {
 			EXPECT_EQ_D(apo, 1);
 			EXPECT_GE_D(bpo, atof(r.col[c.size_bytes]));
 		} else {
@@ -262,6 +262,20 @@ static unsigned check_txt(const char *dir)
 	return results;
 }
 
+/* Allocators of machine.json that failed to prove themselves: "verified":
+ * false on a line whose status does not say it was skipped (not installed,
+ * or unable to run this study's workloads, as go at 24 B). */
+static unsigned unverified_not_skipped(const char *json)
+{
+	unsigned n = 0;
+	for (const char *p = json; (p = strstr(p, "\"verified\": false")); p++) {
+		const char *eol = strchr(p, '\n');
+		const char *st = strstr(p, "\"status\": \"skipped: ");
+		n += !st || (eol && st > eol);
+	}
+	return n;
+}
+
 /* ---------------------------------------------------------------- cases */
 
 static void study(void)
@@ -274,20 +288,20 @@ static void study(void)
 			contend, dir),
 		    0);
 	char *json = slurp(dir, "machine.json");
-	EXPECT(json && !strstr(json, "\"verified\": false"));
+	EXPECT(json && unverified_not_skipped(json) == 0);
 	unsigned allocs = 0;
 	for (const char *p = json; p && (p = strstr(p, "\"verified\": true")); p++)
 		allocs++;
 	EXPECT(allocs >= 1);
 	unsigned rows = check_rows(dir, json_cores(json), true, true);
-	/* bilbo 3 modes + smaug 3 sizes x 2 modes = 9 per thread count, plus
+	/* bilbo 4 modes + smaug 3 sizes x 2 modes = 10 per thread count, plus
 	 * the extra repetitions machine.json counts (points left without a CI
 	 * by rejected repetitions get some), at most half the planned ones */
-	EXPECT_EQ_U(count_points(dir), 9 * 3 * allocs);
+	EXPECT_EQ_U(count_points(dir), 10 * 3 * allocs);
 	const char *ex = json ? strstr(json, "\"extra_repetitions\": ") : NULL;
 	unsigned extra = ex ? (unsigned)atoi(ex + strlen("\"extra_repetitions\": ")) : 0;
-	EXPECT(ex && extra <= 9 * 3 * 2 * allocs / 2);
-	EXPECT_EQ_U(rows, 9 * 3 * 2 * allocs + extra);
+	EXPECT(ex && extra <= 10 * 3 * 2 * allocs / 2);
+	EXPECT_EQ_U(rows, 10 * 3 * 2 * allocs + extra);
 	EXPECT_EQ_U(check_txt(dir), rows);
 	free(json);
 }
@@ -369,8 +383,9 @@ static void sanitized(void)
 	unsigned rows = check_rows(dir, json_cores(json), false, false);
 	const char *ex = json ? strstr(json, "\"extra_repetitions\": ") : NULL;
 	unsigned extra = ex ? (unsigned)atoi(ex + strlen("\"extra_repetitions\": ")) : 0;
-	EXPECT(ex && extra <= 5 * 2 * 2 / 2);
-	EXPECT_EQ_U(rows, 5 * 2 * 2 + extra); /* planned, plus extras (see study()) */
+	EXPECT(ex && extra <= 6 * 2 * 2 / 2);
+	/* bilbo 4 modes + smaug 2, at 2 thread counts: planned, plus extras (see study()) */
+	EXPECT_EQ_U(rows, 6 * 2 * 2 + extra);
 	EXPECT_EQ_U(check_txt(dir), rows);
 	free(json);
 }

@@ -12,6 +12,7 @@
  *                               wide (4 allocators, 1-16 threads, noisy)
  *                               or wide2 (the same on a quiet machine) */
 #include "abstats.h"
+#include "gocmp.h"
 #include "resultsdb.h"
 #include "test.h"
 #include "units.h"
@@ -606,6 +607,56 @@ static void prime_mechanism(const char *tmp, const char *primed, const char *in)
 	ct_rdir_free(&d);
 }
 
+/* Go beside C, known answers at 1 thread (gocmp.c): bilbo's gap is C's
+ * zeroing; smaug 1KiB's is Go's slower copy, 4KiB's Go's allocator; at
+ * 64KiB the ratios agree (2x vs 1.875x) and are not listed. */
+static void go_beside_c(const char *tmp)
+{
+	char dir[4200], p[4300], err[512], *text = NULL;
+	size_t len = 0;
+	int before = t_failures;
+	snprintf(dir, sizeof dir, "%s/gocmp", tmp);
+	EXPECT(mkdir(dir, 0755) == 0 && write_machine(dir, "Synthetic CPU", true) == 0);
+	snprintf(p, sizeof p, "%s/results.csv", dir);
+	gen_t g = {.csv = fopen(p, "w"), .reps = 9};
+	EXPECT(g.csv != NULL);
+	fputs("rep,workload,mode,size,size_bytes,alloc,threads,place,status,ns_per_op,ops_per_s,"
+	      "minflt_per_op,vcsw_per_op,ivcsw_per_op,future_column\n", g.csv);
+	static const struct {
+		const char *wl, *mode, *alloc;
+		uint64_t size;
+		double ns;
+	} cells[] = {
+		{"bilbo", "stack", "go", 16, 2},          {"bilbo", "heap", "go", 16, 40},
+		{"bilbo", "stack", "glibc", 16, 2},       {"bilbo", "heap", "glibc", 16, 10},
+		{"bilbo", "zeroed", "glibc", 16, 38},     {"smaug", "stack", "go", 1024, 100},
+		{"smaug", "heap", "go", 1024, 150},       {"smaug", "stack", "glibc", 1024, 20},
+		{"smaug", "heap", "glibc", 1024, 60},     {"smaug", "stack", "go", 4096, 400},
+		{"smaug", "heap", "go", 4096, 4000},      {"smaug", "stack", "glibc", 4096, 400},
+		{"smaug", "heap", "glibc", 4096, 800},    {"smaug", "stack", "go", 65536, 6400},
+		{"smaug", "heap", "go", 65536, 12800},    {"smaug", "stack", "glibc", 65536, 6400},
+		{"smaug", "heap", "glibc", 65536, 12000},
+	};
+	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
+		row(&g, cells[i].wl, cells[i].mode, cells[i].size, cells[i].alloc, 1,
+		    (cell_t){cells[i].ns, .01, 0, 0});
+	fclose(g.csv);
+	ct_rdir_t d;
+	EXPECT(ct_rdir_load(dir, NULL, &d, err, sizeof err) == 0);
+	FILE *f = open_memstream(&text, &len);
+	EXPECT_EQ_U(ct_go_beside_c(&d, f, "> "), 2);
+	fclose(f);
+	EXPECT(strstr(text, "> bilbo 1 thr, go vs glibc: apart at 1 of 1 sizes: zeroing at 1; "
+			    "most at 16B: heap/stack 20x vs 5x") != NULL);
+	EXPECT(strstr(text, "> smaug 1 thr, go vs glibc: apart at 2 of 3 sizes: the copy at 1, "
+			    "the allocator at 1; most at 4096B: heap/stack 10x vs 2x") != NULL);
+	EXPECT(!strstr(text, "65536B"));
+	if (t_failures > before)
+		fprintf(stderr, "%s", text ? text : "");
+	free(text);
+	ct_rdir_free(&d);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "gen") == 0)
@@ -622,6 +673,7 @@ int main(int argc, char **argv)
 	known_verdicts(tmp, "noisy");
 	prime_mechanism(tmp, "", "in bilbo (prime at its default)");
 	prime_mechanism(tmp, "prime=128", "in bilbo/prime=128)");
+	go_beside_c(tmp);
 	char cmd[256];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)

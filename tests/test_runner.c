@@ -48,8 +48,10 @@ static ct_point_t point(const ct_workload_t *wl, const char *mode, uint64_t size
 
 static void exact_totals(const ct_topo_t *topo)
 {
-	for (unsigned threads = 1; threads <= 3; threads++) {
-		ct_point_t p = point(&ct_wl_bilbo, "heap", 16, threads, "5000x");
+	for (unsigned threads = 1; threads <= 4; threads++) {
+		/* heap at 1-3 threads, zeroed (calloc) at 4: the same sink */
+		ct_point_t p = point(&ct_wl_bilbo, threads <= 3 ? "heap" : "zeroed", 16,
+				     threads, "5000x");
 		ct_result_t r;
 		EXPECT_EQ_U(ct_run_point(topo, &p, &r), 0);
 		EXPECT_EQ_U(r.iters, 5000);
@@ -195,6 +197,7 @@ static void census(const ct_topo_t *topo, ct_census_fn fn)
 		double allocs, bytes;
 	} cases[] = {
 		{&ct_wl_bilbo, "heap", 16, 1, 16},      {&ct_wl_bilbo, "stack", 16, 0, 0},
+		{&ct_wl_bilbo, "zeroed", 16, 1, 16},
 		{&ct_wl_bilbo, "control", 16, 0, 0},    {&ct_wl_smaug, "heap", 1024, 1, 1024},
 		{&ct_wl_smaug, "heap", 1 << 20, 1, 1 << 20}, {&ct_wl_smaug, "stack", 1 << 20, 0, 0},
 		{&ct_wl_smaug, "stack", 24, 0, 0},      {&ct_wl_smaug, "heap", 24, 1, 24},

@@ -4,6 +4,7 @@
  * the numbers that decided them, several machines side by side, contention
  * factors, likely mechanisms and failures. Entry point: _ct_report_text(). */
 #include "report_parts.h"
+#include "gocmp.h"
 
 #include <math.h>
 #include <string.h>
@@ -260,6 +261,19 @@ static void print_mechanisms(const ct_report_t *r, size_t k, FILE *f)
 		      "threads, no slowdown without them\n", f);
 }
 
+static void print_go_beside_c(const ct_report_t *r, size_t k, FILE *f)
+{
+	if (ct_rdir_id(&r->dirs[k], "go") < 0)
+		return;
+	fprintf(f, "\n== Go beside C — [%zu] %s ==\n", k + 1, r->dirs[k].label);
+	fputs("Where go's heap/stack ratio and a C allocator's are more than 25% apart: the\n"
+	      "copy (stack ns/op), what allocating adds to it (heap - stack) and, where the\n"
+	      "study ran C's zeroed mode, zeroing (calloc - malloc); the factor that, swapped\n"
+	      "for C's, brings go's ratio nearest C's is named.\n", f);
+	if (!ct_go_beside_c(&r->dirs[k], f, "  "))
+		fputs("  no point where they disagree by more than 25%\n", f);
+}
+
 static void print_failures(const ct_report_t *r, size_t k, FILE *f)
 {
 	const ct_rdir_t *d = &r->dirs[k];
@@ -300,6 +314,7 @@ void _ct_report_text(const ct_report_t *r, FILE *f)
 		print_contention(r, k, f);
 		_ct_xfree_shapes(&r->dirs[k], k, f, false);
 		print_mechanisms(r, k, f);
+		print_go_beside_c(r, k, f);
 		print_failures(r, k, f);
 	}
 }

@@ -16,6 +16,7 @@ const ct_allocator_t *const ct_allocators[] = {
 	&ct_alloc_mimalloc,
 	&ct_alloc_tcmalloc,
 	&ct_alloc_jemalloc,
+	&ct_alloc_go,
 };
 const size_t ct_nallocators = sizeof ct_allocators / sizeof ct_allocators[0];
 
@@ -65,6 +66,25 @@ int ct_alloc_locate(const ct_allocator_t *a, char *path, size_t len)
 		if (search_dir(dirs[i], strlen(dirs[i]), a->soname, path, len) == 0)
 			return 0;
 	return -1;
+}
+
+int ct_alloc_locate_exe(const ct_allocator_t *a, char *path, size_t len)
+{
+	if (exists(a->child_exe) && access(a->child_exe, X_OK) == 0) {
+		snprintf(path, len, "%s", a->child_exe);
+		return 0;
+	}
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	char *slash = strrchr(self, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	snprintf(path, len, "%s/contend-%s", self, a->name);
+	return access(path, X_OK) == 0 ? 0 : -1;
 }
 
 static int env_append(ct_alloc_spec_t *s, const char *var, const char *sep, const char *item,
@@ -132,6 +152,11 @@ static int tunable_to_env(ct_alloc_spec_t *s, const char *kv, ct_err_t *err)
 		if (len < 0 || (size_t)len >= sizeof item)
 			break;
 		return env_append(s, "MALLOC_CONF", ",", item, err);
+	case CT_TUNE_VARS:
+		for (size_t i = 0; a->tune_keys[i]; i++)
+			if (strcmp(a->tune_keys[i], key) == 0)
+				return env_append(s, a->tune_vars[i], "", eq + 1, err);
+		break;
 	case CT_TUNE_PREFIX: {
 		char var[96];
 		size_t n = (size_t)snprintf(var, sizeof var, "%s%s", a->tune_prefix, key);
@@ -188,6 +213,11 @@ static int parse_custom(const char *item, size_t nlen, ct_alloc_spec_t *s, ct_er
 	const char *path = item + nlen + 1;
 	snprintf(s->label, sizeof s->label, "%.*s", (int)nlen, item);
 	s->adapter = ct_allocator_find(s->label); /* mimalloc=/p/libmimalloc.so.2 */
+	if (s->adapter && s->adapter->child_exe) {
+		snprintf(err->msg, sizeof err->msg, "%s is a runtime, not a library to preload",
+			 s->adapter->name);
+		return -1;
+	}
 	if (!*path || access(path, R_OK) != 0) {
 		snprintf(err->msg, sizeof err->msg, "library '%s' does not exist or is unreadable",
 			 path);
@@ -225,12 +255,18 @@ int ct_alloc_spec_parse(const char *item, ct_alloc_spec_t *s, ct_err_t *err)
 	s->adapter = ct_allocator_find(name);
 	if (!s->adapter) {
 		snprintf(err->msg, sizeof err->msg,
-			 "unknown allocator '%s' (glibc, mimalloc, tcmalloc, jemalloc, or NAME=/path/lib.so)",
+			 "unknown allocator '%s' (glibc, mimalloc, tcmalloc, jemalloc, go, or NAME=/path/lib.so)",
 			 name);
 		return -1;
 	}
 	snprintf(s->label, sizeof s->label, "%s", item);
-	if (ct_alloc_locate(s->adapter, s->path, sizeof s->path) != 0) {
+	if (s->adapter->child_exe) {
+		if (ct_alloc_locate_exe(s->adapter, s->exe, sizeof s->exe) != 0) {
+			s->missing = true;
+			snprintf(s->why, sizeof s->why, "contend-%.40s not built (no %.40s toolchain found "
+				 "at build time; see README)", name, name);
+		}
+	} else if (ct_alloc_locate(s->adapter, s->path, sizeof s->path) != 0) {
 		s->missing = true;
 		snprintf(s->why, sizeof s->why, "%s not found (install its package or give %s=/path)",
 			 s->adapter->soname, name);

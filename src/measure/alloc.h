@@ -19,6 +19,7 @@ typedef struct {
 	char label[256];                /* alloc= value in results */
 	const ct_allocator_t *adapter;  /* NULL: a custom library (NAME=/path) */
 	char path[PATH_MAX];            /* library to preload; "" for the C library */
+	char exe[PATH_MAX];             /* the child program; "" for contend itself */
 	char env[CT_MAX_ENV][512];      /* NAME=VALUE for the child */
 	unsigned nenv;
 	bool missing;                   /* a default allocator that is not installed */
@@ -35,6 +36,10 @@ int ct_alloc_spec_parse(const char *item, ct_alloc_spec_t *out, ct_err_t *err);
 /* Locate soname: the build-time path if it still exists, else the library
  * directories. Returns 0 and fills path, or -1. */
 int ct_alloc_locate(const ct_allocator_t *a, char *path, size_t len);
+
+/* The program of a runtime that is its own child (adapter->child_exe): the
+ * build's path if it exists, else beside the running contend. 0 or -1. */
+int ct_alloc_locate_exe(const ct_allocator_t *a, char *path, size_t len);
 
 /* In a child: which library does `malloc` resolve to (or, under the census
  * interposer, forward to)? Fills live with its real path. */

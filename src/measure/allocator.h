@@ -16,6 +16,7 @@ typedef enum {
 	CT_TUNE_GLIBC,   /* GLIBC_TUNABLES=glibc.malloc.key=value:... */
 	CT_TUNE_MALLOC_CONF, /* MALLOC_CONF=key:value,... (jemalloc) */
 	CT_TUNE_PREFIX,  /* PREFIX + KEY in upper case = value, one variable each */
+	CT_TUNE_VARS,    /* tune_vars[i] = value for tune_keys[i] (go: GOGC, GOMEMLIMIT) */
 } ct_tune_style_t;
 
 typedef struct ct_allocator {
@@ -35,10 +36,19 @@ typedef struct ct_allocator {
 	ct_tune_style_t tune_style;
 	const char *tune_prefix;       /* CT_TUNE_PREFIX only: "TCMALLOC_" */
 	const char *const *tune_keys;  /* accepted keys, NULL-terminated */
+	const char *const *tune_vars;  /* CT_TUNE_VARS only: a variable per key */
+	/* A runtime that is its own program (go): the child is this executable,
+	 * found where the build put it or beside contend, started with no
+	 * LD_PRELOAD; it proves itself and reads back its tunables. NULL: the
+	 * child is contend itself, with the library preloaded. */
+	const char *child_exe;
+	/* Can this allocator's child run the workload at this size? NULL: any.
+	 * false with a one-line reason. */
+	bool (*supports)(const char *workload, unsigned long long size, char *why, size_t len);
 } ct_allocator_t;
 
 extern const ct_allocator_t ct_alloc_glibc, ct_alloc_mimalloc, ct_alloc_tcmalloc,
-	ct_alloc_jemalloc;
+	ct_alloc_jemalloc, ct_alloc_go;
 extern const ct_allocator_t *const ct_allocators[];
 extern const size_t ct_nallocators;
 

@@ -40,9 +40,11 @@ void ct_cli_run_usage(FILE *f)
 	      "\n"
 	      "  -w, --workload LIST   workloads (default bilbo,smaug; see `contend list`)\n"
 	      "  -m, --mode LIST       modes: stack, heap, control (default: per workload)\n"
-	      "  -a, --alloc LIST      glibc, mimalloc, tcmalloc, jemalloc, NAME=/path/lib.so,\n"
+	      "  -a, --alloc LIST      glibc, mimalloc, tcmalloc, jemalloc, go, NAME=/path/lib.so,\n"
 	      "                        NAME:key=value[,key=value]; all: every one installed;\n"
-	      "                        no-NAME: all but NAME (default: all installed)\n"
+	      "                        no-NAME: all but NAME (default: all installed);\n"
+	      "                        go (Go's runtime: bilbo, smaug at powers of two) takes\n"
+	      "                        go:gogc=off|N, go:memlimit=1GiB\n"
 	      "  -t, --threads LIST    thread counts, e.g. 1,2,4 or 1-16 (default: powers of\n"
 	      "                        two up to the core count, plus the core count)\n"
 	      "  -s, --size LIST       object sizes for sized workloads, e.g. 64B,1KiB or\n"
@@ -378,6 +380,48 @@ static void check_sets(const ct_config_t *cfg)
 			snprintf(why, sizeof why, "%s: at most %d combinations of parameter values",
 				 cfg->wl[w]->name, CT_MAX_SETS);
 			bad("--param", v, why);
+		}
+	}
+}
+
+/* Why a runtime with its own child (go) cannot run workload w at some size
+ * of this study; false when it can run them all. */
+static bool runtime_refuses(const ct_config_t *cfg, const ct_allocator_t *a,
+			    const ct_workload_t *w, char *why, size_t len)
+{
+	uint64_t sizes[CT_MAX_LIST];
+	size_t n = 0;
+	ct_err_t err;
+	if (!w->default_sizes)
+		sizes[n++] = w->fixed_size;
+	else if (cfg->nsizes) {
+		memcpy(sizes, cfg->sizes, cfg->nsizes * sizeof sizes[0]);
+		n = cfg->nsizes;
+	} else
+		ct_parse_size_list(w->default_sizes, 1, UINT64_MAX, sizes, CT_MAX_LIST, &n, &err);
+	for (size_t i = 0; i < n; i++)
+		if (!a->supports(w->name, (unsigned long long)sizes[i], why, len))
+			return true;
+	return false;
+}
+
+/* An allocator asked for by name must run every point of the study (else
+ * exit 2); one that is only there by default is skipped with the reason. */
+static void check_runtimes(ct_config_t *cfg)
+{
+	char why[256];
+	for (size_t i = 0; i < cfg->nallocs; i++) {
+		ct_alloc_spec_t *sp = &cfg->allocs[i];
+		if (!sp->adapter || !sp->adapter->supports || sp->missing)
+			continue;
+		for (size_t w = 0; w < cfg->nwl; w++) {
+			if (!runtime_refuses(cfg, sp->adapter, cfg->wl[w], why, sizeof why))
+				continue;
+			if (!cfg->allocs_default)
+				bad("--alloc", sp->label, why);
+			sp->missing = true;
+			snprintf(sp->why, sizeof sp->why, "%s", why);
+			break;
 		}
 	}
 }
@@ -736,6 +780,7 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 	check_modes(cfg);
 	check_refusals(cfg);
 	check_sizes(cfg);
+	check_runtimes(cfg);
 	check_params(cfg);
 	check_benchtime(cfg);
 	check_memory(cfg);

@@ -179,6 +179,8 @@ static void child_exec(const ct_study_t *s, const ct_alloc_spec_t *sp, bool cens
 	for (int fd = CT_ANS_FD + 1; fd < 1024; fd++)
 		close(fd);
 	char preload[2 * 4096 + 2] = "";
+	if (sp->exe[0]) /* a runtime that is its own program: nothing to preload */
+		census = false;
 	if (census)
 		snprintf(preload, sizeof preload, "%s%s%s", s->census_lib, sp->path[0] ? ":" : "",
 			 sp->path);
@@ -190,10 +192,11 @@ static void child_exec(const ct_study_t *s, const ct_alloc_spec_t *sp, bool cens
 		unsetenv("LD_PRELOAD");
 	for (unsigned i = 0; i < sp->nenv; i++)
 		putenv((char *)sp->env[i]);
-	char *argv[] = {(char *)s->exe, "__child", (char *)sp->label,
+	const char *exe = sp->exe[0] ? sp->exe : s->exe;
+	char *argv[] = {(char *)exe, "__child", (char *)sp->label,
 			(char *)(sp->adapter ? sp->adapter->name : "-"),
 			(char *)(sp->path[0] ? sp->path : "-"), NULL};
-	execv(s->exe, argv);
+	execv(exe, argv);
 	_exit(127);
 }
 
@@ -275,6 +278,22 @@ static int child_start(const ct_study_t *s, size_t a, bool census, child_t *c, c
 	return -1;
 }
 
+/* " cpus=0,2,..": the PUs the placement plans for a point, sent only to a
+ * child that is its own program (go has no hwloc to plan them). Nothing for
+ * `none`. Returns the bytes written. */
+static int append_cpus(const ct_study_t *s, size_t a, unsigned threads, char *buf, size_t len)
+{
+	int cpus[CT_MAX_THREADS];
+	if (!s->cfg->allocs[a].exe[0] || threads > CT_MAX_THREADS || len < 12 * threads + 8 ||
+	    s->cfg->place == CT_PLACE_NONE ||
+	    ct_topo_plan(s->topo, s->cfg->place, threads, cpus) != 0)
+		return 0;
+	int n = snprintf(buf, len, " cpus=");
+	for (unsigned i = 0; i < threads; i++)
+		n += snprintf(buf + n, len - (size_t)n, "%s%d", i ? "," : "", cpus[i]);
+	return n;
+}
+
 /* Sends one point; fills rec. Returns 0 if the child is still usable. */
 static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool census,
 		       ct_record_t *rec)
@@ -283,7 +302,7 @@ static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool cens
 	const ct_config_t *cfg = s->cfg;
 	uint64_t census_iters = (4u << 20) / p->size;
 	census_iters = census_iters < 16 ? 16 : census_iters > 1000 ? 1000 : census_iters;
-	char cmd[1024], line[8192];
+	char cmd[16384], line[8192];
 	int n = snprintf(cmd, sizeof cmd, "P %s %s %llu %u %s %llu %llu %llu %d %d", p->wl->name,
 			 p->wl->modes[p->mode], (unsigned long long)p->size, p->threads,
 			 ct_place_name(cfg->place), census ? 0ull : (unsigned long long)cfg->bt.ns,
@@ -291,6 +310,7 @@ static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool cens
 			 (unsigned long long)p->hint[a], census, !census && cfg->latency);
 	for (int i = 0; i < CT_MAX_PARAMS; i++)
 		n += snprintf(cmd + n, sizeof cmd - (size_t)n, " %llu", (unsigned long long)p->param[i]);
+	n += append_cpus(s, a, p->threads, cmd + n, sizeof cmd - (size_t)n);
 	n += snprintf(cmd + n, sizeof cmd - (size_t)n, "\n");
 	memset(rec, 0, sizeof *rec);
 	rec->done = true;
@@ -831,6 +851,9 @@ static void list_allocators(void)
 		else if (ct_probe_alloc(&sp, false, ver, sizeof ver, live, sizeof live, why, sizeof why))
 			printf("  %-9s preload %s\n  %-9s NOT VERIFIED: %s\n", "",
 			       sp.path[0] ? sp.path : "(none)", "", why);
+		else if (sp.exe[0]) /* a runtime that is its own program */
+			printf("  %-9s version %s, program %s\n  %-9s verified: the child is that runtime\n",
+			       "", ver, sp.exe, "");
 		else
 			printf("  %-9s version %s, preload %s\n  %-9s verified: malloc resolves to %s\n",
 			       "", ver, sp.path[0] ? sp.path : "(none: the C library)", "", live);

@@ -143,6 +143,23 @@ static void fmt_num(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.4g", v);
 }
 
+/* Value of key in an allocator statistics string "k=v;k=v"; 0 if found. */
+static int astat(const char *astats, const char *key, double *v)
+{
+	size_t klen = strlen(key);
+	const char *p = astats;
+	while (p && *p) {
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			*v = strtod(p + klen + 1, NULL);
+			return 0;
+		}
+		p = strchr(p, ';');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
 static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *rec)
 {
 	const ct_plan_point_t *p = &s->pts[pt];
@@ -180,6 +197,9 @@ static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *re
 		fprintf(s->txt, "\t%.4g instructions/op", r->instr_per_op);
 	if (!isnan(r->cache_misses_per_op))
 		fprintf(s->txt, "\t%.4g cache-misses/op", r->cache_misses_per_op);
+	double gc, share; /* a garbage-collected runtime's (go) cost per repetition */
+	if (astat(r->astats, "gc_per_op", &gc) == 0 && astat(r->astats, "gc_cpu_share", &share) == 0)
+		fprintf(s->txt, "\t%.4g gc/op\t%.3g gc-cpu-%%", gc, 100.0 * share);
 	/* peak RSS in bytes, named so that benchstat scales it as binary (Ki, Mi) */
 	fprintf(s->txt, "\t%.0f peak-RSS-bytes\t%.4f overlap\t%.4f cpu-share\n",
 		r->peak_rss_kib * 1024, r->overlap, r->cpu_share_min);
@@ -341,7 +361,13 @@ static void json_allocs(const ct_study_t *s, FILE *f)
 		fputs("], \"tunables\": ", f);
 		json_str(f, st->tunables[0] ? st->tunables : "-");
 		fputs(", \"status\": ", f);
-		json_str(f, st->usable ? "ok" : st->skipped ? "not installed" : st->why);
+		char status[sizeof st->why + 16];
+		snprintf(status, sizeof status, "skipped: %s", st->why);
+		json_str(f, st->usable ? "ok" : st->skipped ? status : st->why);
+		if (sp->exe[0]) { /* a runtime that is its own program (go) */
+			fputs(", \"program\": ", f);
+			json_str(f, sp->exe);
+		}
 		fprintf(f, "}%s\n", a + 1 < s->cfg->nallocs ? "," : "");
 	}
 	fputs("  ],\n", f);

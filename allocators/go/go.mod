@@ -1,0 +1,3 @@
+module contend/gochild
+
+go 1.19

@@ -1,0 +1,74 @@
+// pin.go — the platform under the Go workers: pinning the calling OS thread
+// to one PU, asking which PU it runs on, its resource usage. Raw system
+// calls through the syscall package (standard library only), as topo.c
+// does with hwloc for the C workers.
+package main
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+const (
+	rusageThread       = 1 // RUSAGE_THREAD
+	clockThreadCPUTime = 3 // CLOCK_THREAD_CPUTIME_ID
+)
+
+// cpuMask is a kernel cpu_set_t of 1024 CPUs.
+type cpuMask [16]uint64
+
+// bindSelf pins the calling OS thread (the goroutine must be locked to it)
+// to PU cpu; 0 on success, else the errno value.
+func bindSelf(cpu int) int {
+	if cpu < 0 {
+		return 0
+	}
+	if cpu >= 1024 {
+		return int(syscall.EINVAL)
+	}
+	var m cpuMask
+	m[cpu/64] |= 1 << (uint(cpu) % 64)
+	_, _, e := syscall.RawSyscall(syscall.SYS_SCHED_SETAFFINITY, 0, unsafe.Sizeof(m),
+		uintptr(unsafe.Pointer(&m)))
+	return int(e)
+}
+
+// currentCPU is sched_getcpu(): the PU the calling thread runs on, or -1.
+func currentCPU() int {
+	var cpu uint32
+	_, _, e := syscall.RawSyscall(sysGetcpu, uintptr(unsafe.Pointer(&cpu)), 0, 0)
+	if e != 0 {
+		return -1
+	}
+	return int(cpu)
+}
+
+// threadUsage fills ru with the calling thread's resource usage.
+func threadUsage(ru *syscall.Rusage) {
+	syscall.RawSyscall(syscall.SYS_GETRUSAGE, rusageThread, uintptr(unsafe.Pointer(ru)), 0)
+}
+
+// threadCPUNs is clock_gettime(CLOCK_THREAD_CPUTIME_ID): the calling
+// thread's CPU time, ns (ct_thread_cpu_ns() of window.c).
+func threadCPUNs() int64 {
+	var ts syscall.Timespec
+	syscall.RawSyscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTime,
+		uintptr(unsafe.Pointer(&ts)), 0)
+	return ts.Nano()
+}
+
+// osYield is sched_yield(2): the thread gives up its CPU and keeps its
+// goroutine (runtime.Gosched would hand the goroutine back to the scheduler,
+// and a locked one waits for its thread to be woken).
+func osYield() {
+	syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
+}
+
+// peakRSSKiB is the process's peak resident set so far.
+func peakRSSKiB() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Maxrss)
+}

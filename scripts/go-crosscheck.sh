@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# go-crosscheck.sh — contend's go column beside Go's own harness on the same
+# kernels (allocators/go/kernels_test.go: `go test -bench -benchmem -cpu 1,2`,
+# b.N on one goroutine, RunParallel on two), run interleaved on this machine
+# in the same minutes, medians of ROUNDS each.
+#
+#   scripts/go-crosscheck.sh [BUILD_DIR] [SIZES] [BENCHTIME] [ROUNDS]
+#   defaults: build  1KiB,64KiB  100ms  3
+#
+# ns/op are per thread on both sides: RunParallel reports wall time over all
+# goroutines' operations, so its figure is multiplied by the goroutine count.
+# B/op and allocs/op are -benchmem's (integers) and contend's census.
+set -euo pipefail
+build=${1:-build}; sizes=${2:-1KiB,64KiB}; bt=${3:-100ms}; rounds=${4:-3}
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "$build" && pwd)
+contend=$build/contend
+gotool=$(sed -n 's/^CT_GO_EXE:FILEPATH=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
+if [ -z "$gotool" ] || [ ! -x "$build/contend-go" ]; then
+	echo "go-crosscheck: no Go toolchain in $build (install golang-go, re-run cmake)" >&2
+	exit 2
+fi
+work=$(mktemp -d /tmp/contend-xcheck-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# The benchmark binary, built once (offline, standard library only).
+(cd "$root/allocators/go" && env GOPATH="$build/go/path" GOCACHE="$build/go/cache" GOPROXY=off \
+	GOFLAGS= CGO_ENABLED=0 "$gotool" test -c -o "$work/kernels.test" .)
+
+# Sizes in bytes, for the benchmark filter: 1KiB,64KiB -> 1024|65536.
+bytes=""
+for s in ${sizes//,/ }; do
+	n=${s%[KMG]iB}; n=${n%B}
+	case $s in *KiB) n=$((n << 10));; *MiB) n=$((n << 20));; esac
+	bytes="${bytes:+$bytes|}$n"
+done
+
+for r in $(seq 1 "$rounds"); do
+	echo "round $r/$rounds: go test -bench, then contend -a go" >&2
+	"$work/kernels.test" -test.run '^$' -test.bench "Bilbo|Smaug/mode=.*/size=($bytes)\$" \
+		-test.benchmem -test.cpu 1,2 -test.benchtime "$bt" >>"$work/gotest.txt"
+	"$contend" run -a go -w bilbo,smaug -m stack,heap -s "$sizes" -t 1,2 -n 1 --ci-target 0 \
+		--benchtime "$bt" -q -o "$work/contend-$r" >/dev/null 2>&1
+	tail -n +2 "$work/contend-$r/results.csv" >>"$work/contend.csv"
+done
+head -1 "$work/contend-1/results.csv" >"$work/header.csv"
+
+# One line per sample: key (workload mode bytes threads) ns B allocs.
+awk '/^Benchmark/ {
+	name = $1; thr = 1
+	if (match(name, /-[0-9]+$/)) { thr = substr(name, RSTART + 1); name = substr(name, 1, RSTART - 1) }
+	split(name, p, "/"); wl = tolower(substr(p[1], 10)); mode = substr(p[2], 6)
+	size = 16
+	if (wl == "smaug") { size = p[3]; sub(/^size=/, "", size) }
+	print "gotest", wl, mode, size + 0, thr, $3 * thr, $5, $7
+}' "$work/gotest.txt" >"$work/samples"
+awk -F, 'NR == FNR { for (i = 1; i <= NF; i++) c[$i] = i; next }
+$c["alloc"] == "go" && $c["status"] == "ok" {
+	print "contend", $c["workload"], $c["mode"], $c["size_bytes"], $c["threads"], $c["ns_per_op"],
+		$c["bytes_per_op"], $c["allocs_per_op"]
+}' "$work/header.csv" "$work/contend.csv" >>"$work/samples"
+
+# Medians side by side.
+printf '%-6s %-6s %8s %4s  %12s %12s %8s  %16s %16s\n' workload mode size thr \
+	"go test ns" "contend ns" diff "go test B/allocs" "contend B/allocs"
+sort -k2,2 -k3,3 -k4,4n -k5,5n -k1,1 -k6,6g "$work/samples" | awk '
+function flush() {
+	if (key == "") return
+	g = med("gotest"); c = med("contend")
+	d = (g > 0 && c > 0) ? sprintf("%+.1f%%", 100 * (c - g) / g) : "-"
+	printf "%-6s %-6s %8s %4s  %12.4g %12.4g %8s  %16s %16s\n", k[2], k[3], k[4], k[5], g, c, d,
+		ba["gotest"], ba["contend"]
+	delete n; delete v; delete ba
+}
+function med(src,   m) { m = n[src]; if (!m) return 0
+	return m % 2 ? v[src, (m + 1) / 2] : (v[src, m / 2] + v[src, m / 2 + 1]) / 2 }
+{
+	this = $2 " " $3 " " $4 " " $5
+	if (this != key) { flush(); key = this; split($0, k, " ") }
+	v[$1, ++n[$1]] = $6; ba[$1] = $7 "/" $8
+}
+END { flush() }'

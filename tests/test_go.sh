@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# test_go.sh — the go column end to end: the Go kernels under Go's own
+# harness (they allocate exactly as the seed's do), a study with `-a go`
+# through the same parent, pipes and writers as the C allocators (census
+# B/op and allocs/op equal to the type sizes, every worker on its PU), the
+# GOGC/GOMEMLIMIT variants read back from the runtime, and the refusals.
+#   test_go.sh CONTEND BUILD_DIR GO_SOURCE_DIR GO_TOOLCHAIN
+# Exit 77 (skipped) when the build found no Go toolchain.
+set -u
+contend=$1; build=$2; src=$3; gotool=${4:-}
+if [ -z "$gotool" ] || [ ! -x "$build/contend-go" ]; then
+	echo "test_go: no Go toolchain at build time: skipped"; exit 77
+fi
+work=$(mktemp -d /tmp/contend-go-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+pass=0; fail=0
+check() { # check DESCRIPTION COMMAND...
+	if "${@:2}"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi
+}
+
+# 1. The kernels under `go test`: stack kernels 0 allocs/op, heap ones 1, the
+#    copied bytes arrive (offline: standard library only).
+check "go test of allocators/go" env GOPATH="$build/go/path" GOCACHE="$build/go/cache" \
+	GOPROXY=off GOFLAGS= CGO_ENABLED=0 sh -c "cd '$src' && '$gotool' vet . && '$gotool' test -count=1 ."
+
+# 2. A study: one row per repetition, census equal to the Go types' sizes.
+out=$work/study
+check "study with -a go exits 0" "$contend" run -a go -w bilbo,smaug -s 16B,1KiB,64KiB -t 1,2 \
+	-n 2 --benchtime 2ms -q -o "$out"
+csv=$out/results.csv
+col() { head -1 "$csv" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
+field() { # field WORKLOAD MODE SIZE THREADS COLUMN: values of the go rows
+	awk -F, -v w="$1" -v m="$2" -v s="$3" -v t="$4" -v c="$(col "$5")" \
+		'$1==w && $2==m && $3==s && $5=="go" && $6==t {print $c}' "$csv" | sort -u
+}
+# A repetition whose threads did not run together is redone, at worst kept
+# as `rejected` (a busy machine): measured either way, never failed.
+rows=$(awk -F, '$5=="go" && ($9=="ok" || $9=="rejected")' "$csv" | wc -l)
+bad=$(awk -F, '$5=="go" && $9!="ok" && $9!="rejected"' "$csv" | wc -l)
+check "18 points x 2 reps or more measured (got $rows)" test "$rows" -ge 36
+check "no failed go rows (got $bad)" test "$bad" -eq 0
+# The common window, as the C children report it: overlap in [0, 1] (1 at
+# one thread), an on-CPU share, every thread's operations counted (at
+# least iterations x threads), 1 to 3 attempts.
+window=$(awk -F, -v t="$(col threads)" -v o="$(col overlap)" -v c="$(col cpu_share_min)" \
+	-v n="$(col ops_total)" -v i="$(col iters_per_thread)" -v a="$(col attempts)" \
+	'$5=="go" && !($o >= 0 && $o <= 1 && ($t > 1 || $o == 1) && $c > 0 && $c <= 1.05 &&
+	 $n >= $i * $t - $t && $n > 0 && $a >= 1 && $a <= 3) {print}' "$csv" | wc -l)
+check "overlap, cpu_share_min, ops_total, attempts sane ($window rows not)" test "$window" -eq 0
+for t in 1 2; do
+	check "bilbo heap $t thr 16 B/op" test "$(field bilbo heap 16B $t bytes_per_op)" = 16
+	check "bilbo heap $t thr 1 alloc/op" test "$(field bilbo heap 16B $t allocs_per_op)" = 1
+	check "bilbo stack $t thr 0 allocs" test "$(field bilbo stack 16B $t allocs_per_op)" = 0
+	for s in 16B:16 1KiB:1024 64KiB:65536; do
+		check "smaug heap ${s%:*} $t thr B/op" test "$(field smaug heap "${s%:*}" $t bytes_per_op)" = "${s#*:}"
+		check "smaug heap ${s%:*} $t thr allocs" test "$(field smaug heap "${s%:*}" $t allocs_per_op)" = 1
+		check "smaug stack ${s%:*} $t thr allocs" test "$(field smaug stack "${s%:*}" $t allocs_per_op)" = 0
+	done
+	check "workers on their PUs at $t thr" test "$(field smaug heap 1KiB $t threads_pinned)" = "$t"
+done
+# Copies cost more at 64 KiB than at 1 KiB: the compiler kept them.
+small=$(field smaug stack 1KiB 1 ns_per_op | head -1); big=$(field smaug stack 64KiB 1 ns_per_op | head -1)
+check "64KiB copy ($big ns) > 8x the 1KiB one ($small ns)" awk -v a="$small" -v b="$big" 'BEGIN{exit !(b > 8*a)}'
+check "GC columns in alloc_stats" grep -q 'gc_per_op=.*gc_cpu_share=.*gomaxprocs=2' "$csv"
+check "GC per repetition in results.txt" grep -Eq '^BenchmarkSmaug/mode=heap/.*alloc=go.*	[0-9.e+-]+ gc/op	[0-9.e+-]+ gc-cpu-%' "$out/results.txt"
+check "Go version in results.txt" grep -Eq '^alloc-go: go[0-9.]+ .*contend-go verified' "$out/results.txt"
+check "Go version in machine.json" grep -Eq '"name": "go".*"version": "go[0-9.]+", "verified": true' "$out/machine.json"
+
+# 3. Variants: set through GOGC/GOMEMLIMIT, read back by the child.
+out=$work/variants
+check "variants exit 0" "$contend" run -a go:gogc=off,go:gogc=400,go:memlimit=1GiB -w bilbo -t 1 -n 1 \
+	--benchtime 2ms -q -o "$out"
+check "gogc=off verified" grep -q '"tunables": "gogc=off:verified"' "$out/machine.json"
+check "memlimit verified" grep -q '"tunables": "memlimit=1GiB:verified"' "$out/machine.json"
+check "gogc=off runs without GC" grep -q 'go:gogc=off,.*gogc=-1' "$out/results.csv"
+check "gogc=400 recorded" grep -q 'go:gogc=400,.*gogc=400;' "$out/results.csv"
+check "memlimit recorded" grep -q 'memlimit=1073741824' "$out/results.csv"
+
+# 4. A go child that hangs past --timeout costs only its point: it is
+#    killed, and a new one runs the next point.
+out=$work/timeout
+"$contend" run -a go -w smaug -s 64MiB,1KiB -m heap -t 1 -n 1 --benchtime 300x --timeout 1s -q \
+	-o "$out" >/dev/null 2>&1; rc=$?
+check "a failed point exits 1 (got $rc)" test "$rc" -eq 1
+csv=$out/results.csv
+check "64MiB point timed out" grep -q '^smaug,heap,64MiB,.*,failed,.*timed out after 1s' "$csv"
+check "1KiB point measured after it" grep -q '^smaug,heap,1KiB,1024,go,1,compact,1,ok,' "$csv"
+
+# 5. What go cannot run: one line naming it, exit 2, nothing written.
+refuse() { # refuse ARGS TEXT
+	local err rc
+	err=$("$contend" run $1 -q -o "$work/refused" 2>&1 >/dev/null); rc=$?
+	check "'$1' exits 2 (got $rc)" test "$rc" -eq 2
+	check "'$1' names it: $err" sh -c 'test "$(printf "%s\n" "$1" | wc -l)" -eq 1 && case "$1" in *"$2"*) ;; *) exit 1;; esac' _ "$err" "$2"
+	check "'$1' writes nothing" test ! -e "$work/refused"
+}
+refuse "-a go -w churn" "go runs bilbo and smaug only, not churn"
+refuse "-a go -w smaug -s 1000B" "powers of two"
+refuse "-a go:nosuch=1" "go has no tunable 'nosuch'"
+refuse "-a go=/bin/sh" "runtime, not a library"
+# By default go is skipped for such a study, the others still run.
+check "default allocators skip go at 24B" sh -c "'$contend' run -w smaug -s 24B -t 1 -n 1 --benchtime 1ms -q \
+	-o '$work/default' 2>&1 | grep -q 'go: skipped: go runs smaug at powers of two'"
+
+echo "test_go: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
