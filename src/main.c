@@ -59,6 +59,7 @@ static int cmd_list(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	ct_std_fds();
 	if (argc > 1 && strcmp(argv[1], "__child") == 0)
 		return ct_child_main(argc - 1, argv + 1);
 	if (argc < 2 || argv[1][0] == '-') {

@@ -40,6 +40,98 @@ case_taskset() {
 	check 'grep -q oversubscribed "$work/ts.err"'
 }
 
+# running PID: alive and not a zombie (a zombie waits for a reaper this
+# container may not have)
+running() { [[ -r /proc/$1/stat ]] && ! awk '{exit !($3 == "Z")}' "/proc/$1/stat" 2>/dev/null; }
+preload_ok() { [[ ${CT_SANITIZED:-0} != 1 && -e $crash ]]; }
+# elapsed SECONDS CMD...: run CMD, fail the case when it took longer
+within() {
+	local limit=$1; shift
+	local t0=$SECONDS; "$@"; local rc=$?
+	check "(( SECONDS - t0 <= $limit ))" "took $((SECONDS - t0))s, limit ${limit}s: $*"
+	return $rc
+}
+
+# An allocator hanging in a destructor at process exit: the child is
+# killed after --timeout, the study ends, machine.json says complete.
+case_dtor_hang() {
+	preload_ok || return 77
+	CT_CRASH_MODE=dtor-hang within 30 timeout 60 "$contend" run "${tiny[@]}" -a "crash=$crash" \
+		--timeout 2s -o "$work/dh" 2>"$work/dh.err"
+	check 'grep -q "\"complete\": true" "$work/dh/machine.json"'
+	check 'grep -q "did not exit within 2s" "$work/dh.err"'
+}
+
+# The wait for a child's hello honours --timeout.
+case_hello_hang() {
+	preload_ok || return 77
+	CT_CRASH_MODE=hello-hang within 15 timeout 60 "$contend" run "${tiny[@]}" -a "glibc,crash=$crash" \
+		--timeout 2s -o "$work/hh" 2>"$work/hh.err"
+	check 'grep -q "crash: not measured: child hung before proving" "$work/hh.err"'
+	check '[[ $(col "$work/hh/results.csv" alloc) == glibc ]]' "glibc measured"
+}
+
+# An allocator that forks, then crashes: the crash is seen at once (not at
+# the timeout), recorded as the crash, and the forked copy does not outlive
+# the study.
+case_fork_crash() {
+	preload_ok || return 77
+	CT_CRASH_MODE=fork-crash CT_CRASH_PIDFILE=$work/fc.pids within 30 timeout 120 "$contend" run \
+		"${tiny[@]}" -s 1KiB,3KiB -n 2 -a "crash=$crash" --timeout 20s -o "$work/fc" 2>/dev/null
+	check '[[ $(col "$work/fc/results.csv" error | grep -c "signal 11") == 2 ]]' "two crashes recorded"
+	check '[[ -s $work/fc.pids ]]' "the allocator forked"
+	local pid alive=0
+	for pid in $(cat "$work/fc.pids" 2>/dev/null); do running "$pid" && alive=1; done
+	check '(( alive == 0 ))' "forked copies still running"
+}
+
+# Allocator output on stdout: on stderr, never in results.txt, not even
+# when contend's own stdout is closed; nowhere with -q.
+case_alloc_stdout() {
+	preload_ok || return 77
+	CT_CRASH_MODE=stdout timeout 60 "$contend" run "${tiny[@]}" -a "crash=$crash" -o "$work/so" \
+		>&- 2>"$work/so.err"
+	check '! grep -q CRASHALLOC "$work/so/results.txt" "$work/so/results.csv"' "allocator output in results"
+	check '[[ $(col "$work/so/results.csv" status) == ok ]]'
+	CT_CRASH_MODE=stdout timeout 60 "$contend" run "${tiny[@]}" -a "crash=$crash" -o "$work/sq" \
+		>"$work/sq.out" 2>"$work/sq.err"
+	check '! grep -q CRASHALLOC "$work/sq.out" "$work/sq.err" "$work/sq/results.txt"' "-q"
+	CT_CRASH_MODE=stdout timeout 60 "$contend" run -w smaug -m heap -s 1KiB -t 1 -n 1 \
+		--benchtime 1ms -a "crash=$crash" -o "$work/sv" >"$work/sv.out" 2>"$work/sv.err"
+	check 'grep -q CRASHALLOC "$work/sv.err" && ! grep -q CRASHALLOC "$work/sv.out"' "on stderr"
+}
+
+# The parent SIGKILLed: its children do not run on.
+case_parent_killed() {
+	setsid "$contend" run -w smaug -m heap -s 1KiB -t 1 -n 50 --benchtime 50ms -q \
+		-o "$work/pk" 2>/dev/null &
+	local pid=$! kids=""
+	for _ in $(seq 100); do kids=$(pgrep -P "$pid"); [[ -n $kids ]] && break; sleep 0.1; done
+	check '[[ -n $kids ]]' "no child seen"
+	kill -KILL "$pid"; wait "$pid" 2>/dev/null
+	sleep 0.5
+	local k alive=0
+	for k in $kids; do running "$k" && alive=1; done
+	check '(( alive == 0 ))' "children outlived the parent"
+}
+
+# SIGTERM to contend's whole process group never records an allocator
+# failure, and machine.json agrees with the exit status.
+case_sigterm_group() {
+	local i rc
+	for i in 1 2 3; do
+		setsid bash -c "exec \"$contend\" run -w smaug -m heap -s 1KiB -t 1 -n 40 \
+			--benchtime 20ms -q -o \"$work/tg$i\" 2>/dev/null" &
+		local pid=$!
+		sleep "0.$((3 * i))"
+		kill -TERM -- "-$pid" 2>/dev/null
+		wait "$pid"; rc=$?
+		check '(( rc == 143 ))' "exit $rc"
+		check '! grep -q failed "$work/tg$i/results.csv"' "a failure recorded"
+		check 'grep -q "\"complete\": false" "$work/tg$i/machine.json"'
+	done
+}
+
 # ---------------------------------------------------------------- main
 
 cases=("$@")

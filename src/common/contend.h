@@ -37,6 +37,11 @@ static inline uint64_t ct_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Opens /dev/null on any of stdin, stdout, stderr that is closed
+ * (`contend >&-`), so that no file contend opens later — results.txt, a
+ * pipe to a child — lands on descriptor 1 or 2 and takes what others
+ * print there. */
+void ct_std_fds(void);
 /* Print "contend: <message>" to stderr and exit with status 2 (bad input). */
 _Noreturn void ct_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "contend: warning: <message>" to stderr once per call. */

@@ -3,9 +3,21 @@
  * of contend, measuring and analysing alike, uses these (contend.h). */
 #include "contend.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+void ct_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0) {
+			int null = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+			if (null >= 0 && null != fd) /* open takes the lowest free: fd */
+				close(null);
+		}
+}
 
 _Noreturn void ct_usage_error(const char *fmt, ...)
 {

@@ -8,24 +8,24 @@
  * operations), then the timed pass in a child without it. A child that
  * crashes, hangs or is killed costs only the repetition it was running: it
  * is restarted for the next one. */
+#include "child_ctl.h"
 #include "proto.h"
 #include "study.h"
 
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ct_config.h"
 
 /* SIGINT/SIGTERM: stop after killing the child at work; what is on disk
- * stays. Set by the handler, read by the loops and by child_line's poll. */
+ * stays. Set by the handler, read by the loops and by every wait on a child
+ * (child_ctl.c). */
 static volatile sig_atomic_t g_stop;
 
 static void on_stop(int sig)
@@ -41,17 +41,13 @@ static void catch_stops(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	_ct_child_watch(&g_stop);
 	/* a child that died between points must not kill the parent when it
 	 * writes the next command: write() then fails with EPIPE instead */
 	signal(SIGPIPE, SIG_IGN);
 }
 
-typedef struct {
-	pid_t pid;
-	int cmd, ans;
-	char buf[8192];
-	size_t have;
-} child_t;
+typedef _ct_child_t child_t;
 
 /* ---------------------------------------------------------------- plan */
 
@@ -115,141 +111,6 @@ static void plan(ct_study_t *s)
 
 /* ---------------------------------------------------------------- children */
 
-static void describe_status(int status, char *why, size_t len)
-{
-	if (WIFSIGNALED(status))
-		snprintf(why, len, "child killed by signal %d (%s)", WTERMSIG(status),
-			 strsignal(WTERMSIG(status)));
-	else if (WIFEXITED(status))
-		snprintf(why, len, "child exited with status %d", WEXITSTATUS(status));
-	else
-		snprintf(why, len, "child ended (status 0x%x)", status);
-}
-
-/* Ends the child, filling why (if not NULL) with how it ended. */
-static void child_reap(child_t *c, bool kill_it, char *why, size_t len)
-{
-	if (c->pid <= 0)
-		return;
-	if (kill_it)
-		kill(c->pid, SIGKILL);
-	close(c->cmd);
-	close(c->ans);
-	int status = 0;
-	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR) {
-	}
-	if (why)
-		describe_status(status, why, len);
-	c->pid = 0;
-}
-
-static void child_exec(const ct_study_t *s, const ct_alloc_spec_t *sp, bool census, int cmd,
-		       int ans)
-{
-	if (dup2(cmd, CT_CMD_FD) < 0 || dup2(ans, CT_ANS_FD) < 0)
-		_exit(127);
-	signal(SIGINT, SIG_IGN); /* a terminal's ^C is the parent's to handle */
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	for (int fd = CT_ANS_FD + 1; fd < 1024; fd++)
-		close(fd);
-	char preload[2 * 4096 + 2] = "";
-	if (census)
-		snprintf(preload, sizeof preload, "%s%s%s", s->census_lib, sp->path[0] ? ":" : "",
-			 sp->path);
-	else
-		snprintf(preload, sizeof preload, "%s", sp->path);
-	if (preload[0])
-		setenv("LD_PRELOAD", preload, 1);
-	else
-		unsetenv("LD_PRELOAD");
-	for (unsigned i = 0; i < sp->nenv; i++)
-		putenv((char *)sp->env[i]);
-	char *argv[] = {(char *)s->exe, "__child", (char *)sp->label,
-			(char *)(sp->adapter ? sp->adapter->name : "-"),
-			(char *)(sp->path[0] ? sp->path : "-"), NULL};
-	execv(s->exe, argv);
-	_exit(127);
-}
-
-/* Reads one line into line (no newline); -1 on EOF/error, -2 on timeout,
- * -3 when the study is being stopped. */
-static int child_line(child_t *c, char *line, size_t len, uint64_t timeout_ns)
-{
-	uint64_t deadline = ct_now_ns() + timeout_ns;
-	for (;;) {
-		char *nl = memchr(c->buf, '\n', c->have);
-		if (nl) {
-			size_t n = (size_t)(nl - c->buf);
-			snprintf(line, len, "%.*s", (int)n, c->buf);
-			memmove(c->buf, nl + 1, c->have - n - 1);
-			c->have -= n + 1;
-			return 0;
-		}
-		uint64_t now = ct_now_ns();
-		if (g_stop)
-			return -3;
-		if (now >= deadline)
-			return -2;
-		struct pollfd pfd = {.fd = c->ans, .events = POLLIN};
-		int ms = (int)((deadline - now) / 1000000u) + 1;
-		int rc = poll(&pfd, 1, ms);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc == 0)
-			continue;
-		if (c->have == sizeof c->buf - 1)
-			return -1;
-		ssize_t got = read(c->ans, c->buf + c->have, sizeof c->buf - 1 - c->have);
-		if (got <= 0)
-			return -1;
-		c->have += (size_t)got;
-	}
-}
-
-/* Starts a child and reads its hello. 0 when it proved its allocator; else
- * -1 with why set (the child is reaped). */
-static int child_start(const ct_study_t *s, size_t a, bool census, child_t *c, char *hello,
-		       size_t hlen, char *why, size_t wlen)
-{
-	int cmdp[2], ansp[2];
-	memset(c, 0, sizeof *c);
-	if (pipe(cmdp) || pipe(ansp)) {
-		snprintf(why, wlen, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	fflush(NULL);
-	c->pid = fork();
-	if (c->pid == 0)
-		child_exec(s, &s->cfg->allocs[a], census, cmdp[0], ansp[1]);
-	close(cmdp[0]);
-	close(ansp[1]);
-	c->cmd = cmdp[1];
-	c->ans = ansp[0];
-	if (c->pid < 0) {
-		snprintf(why, wlen, "fork: %s", strerror(errno));
-		close(c->cmd);
-		close(c->ans);
-		c->pid = 0;
-		return -1;
-	}
-	int rc = child_line(c, hello, hlen, 30 * 1000000000ull);
-	char ok[8] = "";
-	if (rc == 0 && ct_proto_get(hello, "ok", ok, sizeof ok) == 0 && strcmp(ok, "1") == 0)
-		return 0;
-	char how[256];
-	child_reap(c, rc == -2 || rc == -3, how, sizeof how);
-	if (rc == -3) {
-		snprintf(why, wlen, "interrupted");
-		return -1;
-	}
-	if (rc == 0 && ct_proto_get(hello, "why", why, wlen) == 0 && why[0])
-		return -1;
-	snprintf(why, wlen, "%s before proving its allocator (%s)",
-		 rc == -2 ? "child hung" : "child failed", how);
-	return -1;
-}
-
 /* Sends one point; fills rec. Returns 0 if the child is still usable. */
 static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool census,
 		       ct_record_t *rec)
@@ -269,8 +130,8 @@ static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool cens
 	n += snprintf(cmd + n, sizeof cmd - (size_t)n, "\n");
 	memset(rec, 0, sizeof *rec);
 	rec->done = true;
-	int rc = write(c->cmd, cmd, (size_t)n) == n ? child_line(c, line, sizeof line, cfg->timeout_ns)
-						    : -1;
+	int rc = _ct_child_send(c, cmd) == 0 ? _ct_child_line(c, line, sizeof line, cfg->timeout_ns)
+					     : -1;
 	if (rc == 0) {
 		int ok = ct_proto_parse_result(line, &rec->r);
 		rec->ok = ok == 1;
@@ -279,8 +140,8 @@ static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool cens
 		snprintf(rec->r.err, sizeof rec->r.err, "malformed answer from child");
 	}
 	char how[160];
-	child_reap(c, true, how, sizeof how);
-	if (rc == -3) { /* interrupted: nothing to record */
+	_ct_child_end(c, rc == -1 ? CT_CHILD_EXIT_GRACE_NS : 0, how, sizeof how);
+	if (rc == -3 || g_stop) { /* interrupted: nothing to record, whatever the child saw */
 		rec->done = false;
 		return -1;
 	}
@@ -293,13 +154,16 @@ static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool cens
 	return -1;
 }
 
-static void child_quit(child_t *c)
+/* Quits children; one that does not exit within the --timeout (an
+ * allocator hanging in an exit handler) is killed and said so. */
+static void quit_children(const ct_study_t *s, child_t *kids, size_t n, size_t first)
 {
-	if (c->pid <= 0)
-		return;
-	if (write(c->cmd, "Q\n", 2) != 2) {
-	}
-	child_reap(c, false, NULL, 0);
+	size_t bad = 0;
+	unsigned killed = _ct_children_quit(kids, n, s->cfg->timeout_ns, &bad);
+	if (killed && !g_stop)
+		ct_note("warning: %s: %u child(ren) did not exit within %.0fs of being told to; "
+			"killed (an exit handler that hangs?)",
+			s->cfg->allocs[first + bad].label, killed, (double)s->cfg->timeout_ns / 1e9);
 }
 
 /* ---------------------------------------------------------------- passes */
@@ -316,7 +180,8 @@ static void census_pass(ct_study_t *s, size_t a)
 	return;
 #endif
 	for (size_t pt = 0; pt < s->npts; pt++) {
-		if (c.pid <= 0 && child_start(s, a, true, &c, hello, sizeof hello, why, sizeof why)) {
+		if (c.pid <= 0 && _ct_child_start(s, a, true, s->cfg->timeout_ns, &c, hello,
+						  sizeof hello, why, sizeof why)) {
 			ct_note("%s: census unavailable: %s", s->cfg->allocs[a].label, why);
 			return;
 		}
@@ -328,7 +193,7 @@ static void census_pass(ct_study_t *s, size_t a)
 			s->pts[pt].bytes_per_op[a] = rec.r.bytes_per_op;
 		}
 	}
-	child_quit(&c);
+	quit_children(s, &c, 1, a);
 }
 
 /* Proves the allocator in a timing child; keeps that child for the run. */
@@ -343,7 +208,8 @@ static void open_alloc(ct_study_t *s, size_t a, child_t *c)
 		ct_note("%s: skipped: %s", sp->label, sp->why);
 		return;
 	}
-	if (child_start(s, a, false, c, hello, sizeof hello, st->why, sizeof st->why)) {
+	if (_ct_child_start(s, a, false, s->cfg->timeout_ns, c, hello, sizeof hello, st->why,
+			    sizeof st->why)) {
 		st->skipped = g_stop != 0; /* stopping is not the allocator's failure */
 		if (!g_stop)
 			ct_note("%s: not measured: %s", sp->label, st->why);
@@ -360,7 +226,8 @@ static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned 
 	char why[512], hello[8192];
 	ct_record_t *rec = ct_rec(s, pt, a, rep);
 	if (kids[a].pid <= 0 &&
-	    child_start(s, a, false, &kids[a], hello, sizeof hello, why, sizeof why)) {
+	    _ct_child_start(s, a, false, s->cfg->timeout_ns, &kids[a], hello, sizeof hello, why,
+			    sizeof why)) {
 		rec->done = true;
 		snprintf(rec->r.err, sizeof rec->r.err, "restart failed: %.170s", why);
 	} else
@@ -551,8 +418,7 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 	ct_note("%zu points x %zu allocators x %u repetitions, benchtime %s; results in %s", s.npts,
 	     usable, cfg->count, cfg->bt.iters ? "fixed" : "timed", cfg->out);
 	timed_pass(&s, kids);
-	for (size_t a = 0; a < cfg->nallocs; a++)
-		child_quit(&kids[a]);
+	quit_children(&s, kids, cfg->nallocs, 0);
 	s.stopped_by = g_stop;
 	s.complete = !g_stop;
 	double secs = (double)(ct_now_ns() - s.t_start_ns) / 1e9;
@@ -624,11 +490,11 @@ int ct_probe_alloc(const ct_alloc_spec_t *sp, bool census, char *version, size_t
 	}
 	cfg.allocs[0] = *sp;
 	cfg.nallocs = 1;
-	if (child_start(&s, 0, census, &c, hello, sizeof hello, why, wlen))
+	if (_ct_child_start(&s, 0, census, 30000000000ull, &c, hello, sizeof hello, why, wlen))
 		return -1;
 	ct_proto_get(hello, "version", version, vlen);
 	ct_proto_get(hello, "live", live, llen);
-	child_quit(&c);
+	_ct_children_quit(&c, 1, 10000000000ull, NULL);
 	return 0;
 }
 
