@@ -132,6 +132,62 @@ case_sigterm_group() {
 	done
 }
 
+# A full disk (a 64 KiB tmpfs): the study stops at the first failed write
+# with exit status 3, says so, and machine.json says incomplete.
+case_full_disk() {
+	local mnt=$work/full
+	mkdir -p "$mnt"
+	mount -t tmpfs -o size=64k tmpfs "$mnt" 2>/dev/null || return 77
+	within 60 timeout 120 "$contend" run -w bilbo,smaug -s 1KiB-64KiB -t 1 -n 100 \
+		--benchtime 1ms -a glibc -q -o "$mnt/r" 2>"$work/full.err"
+	local rc=$?
+	check '(( rc == 3 ))' "exit $rc"
+	check 'grep -q "No space left on device" "$work/full.err"'
+	check '! grep -q "\"complete\": true" "$mnt/r/machine.json"' "machine.json says complete"
+	check '! grep -q "done in" "$work/full.err"' "success claimed"
+	umount "$mnt"
+}
+
+# A read-only -o: refused in one line, with nothing created.
+case_read_only() {
+	local mnt=$work/ro
+	mkdir -p "$mnt"
+	mount -t tmpfs -o size=1m tmpfs "$mnt" 2>/dev/null || return 77
+	mkdir "$mnt/r" && chmod 555 "$mnt/r"
+	mount -o remount,ro "$mnt"
+	"$contend" run "${tiny[@]}" -a glibc -o "$mnt/r/a/b" 2>"$work/ro.err"
+	local rc=$?
+	check '(( rc == 2 ))' "exit $rc"
+	check '[[ $(wc -l <"$work/ro.err") == 1 ]]' "$(cat "$work/ro.err")"
+	mount -o remount,rw "$mnt"
+	check '[[ ! -e $mnt/r/a ]]' "intermediate directory left behind"
+	# (a target turning read-only halfway cannot be staged: remount refuses
+	# while files are open for writing; the full disk covers that path)
+	mount -o remount,rw "$mnt" 2>/dev/null
+	umount "$mnt"
+}
+
+# FIFOs, devices and symlinks to them where a regular file is expected:
+# refused at once, never waited on or read without end.
+case_hostile_files() {
+	mkfifo "$work/fifo.so"
+	within 5 timeout 10 "$contend" run "${tiny[@]}" -a "x=$work/fifo.so" -o "$work/hf0" 2>"$work/hf.err"
+	check '[[ $? == 2 ]] && grep -q "not a regular file" "$work/hf.err"' "-a FIFO"
+	check '[[ ! -e $work/hf0 ]]'
+	mkdir "$work/hf1" && mkfifo "$work/hf1/results.csv"
+	within 5 timeout 10 "$contend" run "${tiny[@]}" -a glibc -o "$work/hf1" 2>"$work/hf.err"
+	check '[[ $? == 2 ]] && grep -q "not a regular file" "$work/hf.err"' "results.csv FIFO"
+	check '[[ ! -e $work/hf1/results.txt ]]' "results.txt left behind"
+	timeout 60 "$contend" run "${tiny[@]}" -a glibc -o "$work/hf2" 2>/dev/null
+	cp -r "$work/hf2" "$work/hf3"
+	rm "$work/hf2/machine.json" && mkfifo "$work/hf2/machine.json"
+	within 5 timeout 10 "$contend" report "$work/hf2" >/dev/null 2>"$work/hf.err"
+	check 'grep -q "machine.json ignored: .*not a regular file" "$work/hf.err"' "report of a FIFO machine.json"
+	rm "$work/hf3/results.csv" && ln -s /dev/zero "$work/hf3/results.csv"
+	within 5 timeout 10 "$contend" report "$work/hf3" >/dev/null 2>"$work/hf.err"
+	check '[[ $? != 0 ]] && grep -q "not a regular file" "$work/hf.err"' "/dev/zero as results.csv"
+}
+
 # ---------------------------------------------------------------- main
 
 cases=("$@")
@@ -143,6 +199,7 @@ for case in "${cases[@]}"; do
 	elif [[ $fail == "$before" ]]; then echo "ok   $case"
 	else echo "FAIL $case"; fi
 done
+for m in "$work/full" "$work/ro"; do umount "$m" 2>/dev/null; done
 echo "faults: $pass checks passed, $fail failed, $skip cases skipped"
 if [[ $fail == 0 ]]; then rm -rf "$work"; else echo "kept $work"; fi
 [[ $fail == 0 ]] || exit 1

@@ -6,6 +6,8 @@
  * columns read as NAN; only the columns without which nothing can be said
  * (workload, mode, size, alloc, threads, status, ns_per_op) are required. */
 #include "resultsdb.h"
+#include "contend.h"
+#include "files.h"
 #include "units.h"
 
 #include <errno.h>
@@ -26,36 +28,6 @@ const char *const ct_metric_col[CT_NMETRICS] = {
 };
 
 /* ---------------------------------------------------------------- files */
-
-/* The whole file, NUL-terminated; NULL with errno set on failure. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		n += fread(buf + n, 1, cap - n - 1, f);
-		if (n < cap - 1)
-			break;
-		char *nb = realloc(buf, cap *= 2);
-		if (!nb)
-			free(buf);
-		buf = nb;
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (!buf || bad) {
-		free(buf);
-		errno = bad ? EIO : ENOMEM;
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
 
 /* ---------------------------------------------------------------- interning */
 
@@ -286,9 +258,13 @@ static void load_machine(ct_rdir_t *d, const char *dir)
 {
 	char p[4200];
 	snprintf(p, sizeof p, "%s/machine.json", dir);
-	char *text = slurp(p, NULL);
-	if (!text)
+	char why[4400];
+	char *text = ct_read_file(p, CT_FILE_CAP, NULL, why, sizeof why);
+	if (!text) {
+		if (errno != ENOENT) /* absent is said by the report; anything else here */
+			ct_warn("machine.json ignored: %s", why);
 		return;
+	}
 	json_t j = {.p = text, .d = d};
 	char path[1024] = "";
 	jvalue(&j, path, sizeof path);
@@ -493,9 +469,10 @@ static int parse_rows(ct_rdir_t *d, char *text, const layout_t *L)
 
 static int load_csv(ct_rdir_t *d, const char *csv, const char *extra, char *err, size_t len)
 {
-	char *text = slurp(csv, NULL);
+	char why[4400];
+	char *text = ct_read_file(csv, CT_FILE_CAP, NULL, why, sizeof why);
 	if (!text)
-		return snprintf(err, len, "cannot read '%s': %s", csv, strerror(errno)), CT_LOAD_IO;
+		return snprintf(err, len, "cannot read %s", why), CT_LOAD_IO;
 	layout_t L;
 	char *body = strchr(text, '\n');
 	if (body)

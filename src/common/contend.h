@@ -27,8 +27,10 @@
 #define CT_MAX_THREADS 1024
 #define CT_CACHELINE_MAX 256 /* padding for per-thread slots; real size read at run time */
 
-/* Exit statuses. */
-enum { CT_EXIT_OK = 0, CT_EXIT_FAIL = 1, CT_EXIT_USAGE = 2 };
+/* Exit statuses: FAIL some repetition or allocator failed; USAGE bad
+ * input; WRITE results could not be written (full disk, read-only
+ * target): the study stopped there. A signal gives 128 + its number. */
+enum { CT_EXIT_OK = 0, CT_EXIT_FAIL = 1, CT_EXIT_USAGE = 2, CT_EXIT_WRITE = 3 };
 
 static inline uint64_t ct_now_ns(void)
 {

@@ -19,22 +19,28 @@ void ct_std_fds(void)
 		}
 }
 
+/* One message, one line: control characters in it (a newline in a value
+ * the user gave, an escape sequence from a child) are shown as \xNN. */
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+	char buf[8192];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	fputs(prefix, stderr);
+	for (const char *c = buf; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			fprintf(stderr, "\\x%02x", (unsigned char)*c);
+		else
+			fputc(*c, stderr);
+	fputc('\n', stderr);
+}
+
 _Noreturn void ct_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("contend: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	say("contend: ", fmt, ap);
 	va_end(ap);
 	exit(CT_EXIT_USAGE);
-}
-
-static void say(const char *prefix, const char *fmt, va_list ap)
-{
-	fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
 }
 
 void ct_warn(const char *fmt, ...)

@@ -27,6 +27,9 @@
  * stays. Set by the handler, read by the loops and by every wait on a child
  * (child_ctl.c). */
 static volatile sig_atomic_t g_stop;
+/* g_stop when the results can no longer be written (s->write_err says why):
+ * the study stops as it does for a signal. */
+#define STOP_WRITE (-1)
 
 static void on_stop(int sig)
 {
@@ -179,10 +182,21 @@ static void census_pass(ct_study_t *s, size_t a)
 	     s->cfg->allocs[a].label);
 	return;
 #endif
+	if (strpbrk(s->census_lib, " :")) {
+		ct_note("error: %s: no census (B/op, allocs/op): LD_PRELOAD cannot carry the path "
+			"of the counting interposer, %s (a space or ':'); install contend elsewhere",
+			s->cfg->allocs[a].label, s->census_lib);
+		s->census_failed++;
+		return;
+	}
 	for (size_t pt = 0; pt < s->npts; pt++) {
 		if (c.pid <= 0 && _ct_child_start(s, a, true, s->cfg->timeout_ns, &c, hello,
 						  sizeof hello, why, sizeof why)) {
-			ct_note("%s: census unavailable: %s", s->cfg->allocs[a].label, why);
+			if (g_stop)
+				return;
+			ct_note("error: %s: census unavailable (B/op, allocs/op left empty): %s",
+				s->cfg->allocs[a].label, why);
+			s->census_failed++;
 			return;
 		}
 		ct_record_t rec;
@@ -221,6 +235,12 @@ static void open_alloc(ct_study_t *s, size_t a, child_t *c)
 	ct_proto_get(hello, "tunables", st->tunables, sizeof st->tunables);
 }
 
+static void stop_if_unwritten(const ct_study_t *s)
+{
+	if (s->write_err[0] && !g_stop)
+		g_stop = STOP_WRITE;
+}
+
 static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned rep)
 {
 	char why[512], hello[8192];
@@ -243,6 +263,7 @@ static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned 
 		s->pts[pt].hint[a] = rec->r.iters;
 	s->failed += !rec->ok;
 	ct_out_record(s, pt, a, rep);
+	stop_if_unwritten(s);
 }
 
 /* Extra repetitions, all points together, are at most half the planned
@@ -379,34 +400,86 @@ static int find_exe(ct_study_t *s)
 	return 0;
 }
 
-int ct_run_study(const ct_config_t *cfg, bool *wrote)
+/* The closing: files closed and machine.json written from one reading of
+ * the stop flag, so a signal arriving now changes neither what the files
+ * say nor the exit status that must agree with them. */
+static int finish(ct_study_t *s, size_t usable)
 {
-	*wrote = false;
-	ct_study_t s = {.cfg = cfg};
-	char err[512];
-	s.topo = ct_topo_open(err, sizeof err);
-	if (!s.topo || find_exe(&s)) {
-		ct_note("%s", s.topo ? "cannot find my own executable" : err);
+	const ct_config_t *cfg = s->cfg;
+	int stop = g_stop;
+	s->stopped_by = stop > 0 ? stop : 0;
+	s->complete = !stop;
+	double secs = (double)(ct_now_ns() - s->t_start_ns) / 1e9;
+	ct_out_close(s);
+	ct_out_machine(s, secs);
+	if (!cfg->quiet)
+		ct_out_tables(s, stdout);
+	bool alloc_failed = false;
+	for (size_t a = 0; a < cfg->nallocs; a++)
+		alloc_failed |= !s->st[a].usable && !s->st[a].skipped;
+	if (s->write_err[0]) {
+		ct_note("error: %s; the study stopped after %.1fs and %s is incomplete",
+			s->write_err, secs, cfg->out);
+		return CT_EXIT_WRITE;
+	}
+	if (stop) {
+		ct_note("interrupted by %s after %.1fs: every finished repetition is in %s (marked "
+			"incomplete)",
+			strsignal(stop), secs, cfg->out);
+		return 128 + stop;
+	}
+	ct_note("done in %.1fs: %u failed repetitions, %u added to narrow CIs, %u points still "
+		"unstable%s%s; results in %s",
+		secs, s->failed, s->extra, s->unstable,
+		alloc_failed ? ", some allocators could not be measured" : "",
+		s->census_failed ? ", B/op and allocs/op missing for some allocators" : "", cfg->out);
+	bool failed = s->failed || alloc_failed || s->census_failed || usable == 0;
+	return failed ? CT_EXIT_FAIL : CT_EXIT_OK;
+}
+
+/* Everything before the first child: a results directory that could not be
+ * created is bad input, said in one line with nothing left behind. */
+static int setup(ct_study_t *s)
+{
+	char err[4400];
+	s->topo = ct_topo_open(err, sizeof err);
+	if (!s->topo || find_exe(s)) {
+		ct_note("%s", s->topo ? "cannot find my own executable" : err);
 		return CT_EXIT_FAIL;
 	}
-	ct_topo_machine(s.topo, &s.machine);
-	catch_stops();
-	check_machine(&s);
-	if (!ct_counters_probe(s.counters, sizeof s.counters))
-		ct_note("hardware counters %s; cycles, instructions and cache misses left empty",
-		     s.counters);
-	plan(&s);
-	warn_oversubscription(&s);
-	if (ct_out_open(&s, err, sizeof err)) {
+	if (ct_out_open(s, err, sizeof err)) {
 		fprintf(stderr, "contend: --out: %s\n", err);
 		return CT_EXIT_USAGE;
 	}
-	*wrote = true;
+	ct_topo_machine(s->topo, &s->machine);
+	catch_stops();
+	check_machine(s);
+	if (!ct_counters_probe(s->counters, sizeof s->counters))
+		ct_note("hardware counters %s; cycles, instructions and cache misses left empty",
+			s->counters);
+	plan(s);
+	warn_oversubscription(s);
+	ct_out_header(s);
+	stop_if_unwritten(s);
+	return CT_EXIT_OK;
+}
+
+int ct_run_study(const ct_config_t *cfg, bool *wrote)
+{
+	static ct_study_t s; /* large (paths, messages): not on the stack */
+	memset(&s, 0, sizeof s);
+	s.cfg = cfg;
+	int rc = setup(&s);
+	*wrote = rc == CT_EXIT_OK;
+	if (rc != CT_EXIT_OK) {
+		ct_topo_close((ct_topo_t *)s.topo);
+		return rc;
+	}
 	s.t_start_ns = ct_now_ns();
 	s.started = time(NULL);
 	child_t kids[CT_MAX_ALLOCS] = {0};
 	size_t usable = 0;
-	for (size_t a = 0; a < cfg->nallocs; a++) {
+	for (size_t a = 0; a < cfg->nallocs && !g_stop; a++) {
 		open_alloc(&s, a, &kids[a]);
 		if (s.st[a].usable) {
 			usable++;
@@ -415,35 +488,16 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 	}
 	ct_out_allocs(&s);
 	ct_out_machine(&s, 0);
+	stop_if_unwritten(&s);
 	ct_note("%zu points x %zu allocators x %u repetitions, benchtime %s; results in %s", s.npts,
-	     usable, cfg->count, cfg->bt.iters ? "fixed" : "timed", cfg->out);
+		usable, cfg->count, cfg->bt.iters ? "fixed" : "timed", cfg->out);
 	timed_pass(&s, kids);
 	quit_children(&s, kids, cfg->nallocs, 0);
-	s.stopped_by = g_stop;
-	s.complete = !g_stop;
-	double secs = (double)(ct_now_ns() - s.t_start_ns) / 1e9;
-	ct_out_machine(&s, secs);
-	ct_out_close(&s);
-	if (!cfg->quiet)
-		ct_out_tables(&s, stdout);
-	bool alloc_failed = false;
-	for (size_t a = 0; a < cfg->nallocs; a++)
-		alloc_failed |= !s.st[a].usable && !s.st[a].skipped;
-	if (g_stop)
-		ct_note("interrupted by %s after %.1fs: every finished repetition is in %s (marked "
-		     "incomplete)",
-		     strsignal(g_stop), secs, cfg->out);
-	else
-		ct_note("done in %.1fs: %u failed repetitions, %u added to narrow CIs, %u points still "
-		     "unstable%s; results in %s",
-		     secs, s.failed, s.extra, s.unstable,
-		     alloc_failed ? ", some allocators could not be measured" : "", cfg->out);
+	rc = finish(&s, usable);
 	ct_topo_close((ct_topo_t *)s.topo);
 	free(s.pts);
 	free(s.recs);
-	if (g_stop)
-		return 128 + g_stop;
-	return (s.failed || alloc_failed || usable == 0) ? CT_EXIT_FAIL : CT_EXIT_OK;
+	return rc;
 }
 
 /* ---------------------------------------------------------------- list */

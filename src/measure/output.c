@@ -3,11 +3,13 @@
  *
  * Files are appended one repetition at a time and flushed at once, so an
  * interrupted study keeps everything it finished. */
+#include "files.h"
 #include "stats.h"
 #include "study.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <gnu/libc-version.h>
 #include <math.h>
 #include <stdarg.h>
@@ -21,26 +23,62 @@
 
 /* ---------------------------------------------------------------- files */
 
+/* Creates dir and its missing parents; on failure removes the ones it
+ * made, so a refused --out leaves nothing behind. */
 static int mkdir_p(const char *dir)
 {
 	char p[4096];
+	size_t made[64], nmade = 0;
 	snprintf(p, sizeof p, "%s", dir);
-	for (char *c = p + 1; *c; c++) {
-		if (*c != '/')
+	size_t n = strlen(p);
+	for (size_t i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != '\0')
 			continue;
-		*c = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST)
+		char c = p[i];
+		p[i] = '\0';
+		int rc = mkdir(p, 0755);
+		int e = errno;
+		if (rc == 0 && nmade < 64)
+			made[nmade++] = i;
+		p[i] = c;
+		if (rc && e != EEXIST) {
+			while (nmade--) {
+				p[made[nmade]] = '\0';
+				rmdir(p);
+			}
+			errno = e;
 			return -1;
-		*c = '/';
+		}
 	}
-	return mkdir(p, 0755) && errno != EEXIST ? -1 : 0;
+	return 0;
 }
 
-static FILE *open_in(const char *dir, const char *name)
+/* A results file, created or emptied: a regular file only (a FIFO or a
+ * device planted under the name would block or swallow the results). */
+static FILE *open_in(const char *dir, const char *name, char *err, size_t len)
 {
 	char p[4200];
 	snprintf(p, sizeof p, "%s/%s", dir, name);
-	return fopen(p, "w");
+	int fd = ct_open_regular(p, O_WRONLY | O_CREAT | O_TRUNC, err, len);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (fd >= 0 && !f) {
+		snprintf(err, len, "'%s': %s", p, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
+/* Notes the first write that failed (a full disk, a read-only or vanished
+ * target): the driver stops the study at the next repetition rather than
+ * go on losing results, and machine.json says why. */
+static void check_written(ct_study_t *s, FILE *f, const char *name)
+{
+	if (fflush(f) == 0 && !ferror(f))
+		return;
+	int e = errno;
+	if (!s->write_err[0])
+		snprintf(s->write_err, sizeof s->write_err, "writing %.3000s/%s failed: %s",
+			 s->cfg->out, name, strerror(e));
 }
 
 static const char *goarch(void)
@@ -79,12 +117,25 @@ int ct_out_open(ct_study_t *s, char *err, size_t len)
 		snprintf(err, len, "cannot create '%s': %s", cfg->out, strerror(errno));
 		return -1;
 	}
-	s->txt = open_in(cfg->out, "results.txt");
-	s->csv = open_in(cfg->out, "results.csv");
-	if (!s->txt || !s->csv) {
-		snprintf(err, len, "cannot write in '%s': %s", cfg->out, strerror(errno));
+	s->txt = open_in(cfg->out, "results.txt", err, len);
+	s->csv = s->txt ? open_in(cfg->out, "results.csv", err, len) : NULL;
+	if (!s->csv) {
+		char p[4200];
+		if (s->txt) {
+			fclose(s->txt);
+			snprintf(p, sizeof p, "%s/results.txt", cfg->out);
+			unlink(p);
+		}
+		s->txt = NULL;
+		rmdir(cfg->out); /* only if it is empty, i.e. if it was ours */
 		return -1;
 	}
+	return 0;
+}
+
+void ct_out_header(ct_study_t *s)
+{
+	const ct_config_t *cfg = s->cfg;
 	char bt[32];
 	fprintf(s->txt,
 		"goos: linux\ngoarch: %s\ncpu: %s\npkg: contend\ncontend-version: %s\n"
@@ -101,9 +152,8 @@ int ct_out_open(ct_study_t *s, char *err, size_t len)
 		cfg->latency ? "batches of ~2us, mean per op; p50/p99/p99.9/max-ns units" : "off",
 		s->counters);
 	fputs(csv_header, s->csv);
-	fflush(s->txt);
-	fflush(s->csv);
-	return 0;
+	check_written(s, s->txt, "results.txt");
+	check_written(s, s->csv, "results.csv");
 }
 
 void ct_out_allocs(ct_study_t *s)
@@ -119,7 +169,7 @@ void ct_out_allocs(ct_study_t *s)
 		else
 			fprintf(s->txt, "alloc-%s: not measured: %s\n", key, st->why);
 	}
-	fflush(s->txt);
+	check_written(s, s->txt, "results.txt");
 }
 
 /* Go prints ns/op with up to four significant figures. */
@@ -231,8 +281,8 @@ void ct_out_record(ct_study_t *s, size_t pt, size_t a, unsigned rep)
 	const ct_record_t *rec = ct_rec(s, pt, a, rep);
 	txt_record(s, pt, a, rec);
 	csv_record(s, pt, a, rep, rec);
-	fflush(s->txt);
-	fflush(s->csv);
+	check_written(s, s->txt, "results.txt");
+	check_written(s, s->csv, "results.csv");
 }
 
 void ct_out_unstable(ct_study_t *s, size_t pt, size_t a)
@@ -244,25 +294,25 @@ void ct_out_unstable(ct_study_t *s, size_t pt, size_t a)
 	ct_out_bench_name(s, pt, a, name, sizeof name);
 	fprintf(s->txt, "# unstable: Benchmark%s-%u: 95%% CI ±%.1f%% after %zu repetitions\n", name,
 		s->pts[pt].threads, ct_ci_pct(&sm), sm.n);
-	fflush(s->txt);
+	check_written(s, s->txt, "results.txt");
 }
 
 /* A results file that could not be written completely is said so: a full
  * disk must not pass for a short study. */
-static void close_checked(FILE *f, const char *dir, const char *name)
+static void close_checked(ct_study_t *s, FILE *f, const char *name)
 {
 	if (!f)
 		return;
-	bool bad = ferror(f) != 0;
-	bad |= fclose(f) != 0;
-	if (bad)
-		ct_warn("writing %s/%s failed (disk full?): the file is incomplete", dir, name);
+	check_written(s, f, name);
+	if (fclose(f) != 0 && !s->write_err[0])
+		snprintf(s->write_err, sizeof s->write_err, "closing %.3000s/%s failed: %s",
+			 s->cfg->out, name, strerror(errno));
 }
 
 void ct_out_close(ct_study_t *s)
 {
-	close_checked(s->txt, s->cfg->out, "results.txt");
-	close_checked(s->csv, s->cfg->out, "results.csv");
+	close_checked(s, s->txt, "results.txt");
+	close_checked(s, s->csv, "results.csv");
 	s->txt = s->csv = NULL;
 }
 
@@ -323,11 +373,40 @@ static void json_allocs(const ct_study_t *s, FILE *f)
 	fputs("  ],\n", f);
 }
 
-void ct_out_machine(const ct_study_t *s, double duration_s)
+static void json_body(const ct_study_t *s, FILE *f, double duration_s);
+
+/* machine.json is replaced whole (a temporary file renamed over it), so a
+ * failed write leaves the previous version — which says "complete": false
+ * — rather than a cut one. */
+void ct_out_machine(ct_study_t *s, double duration_s)
 {
-	FILE *f = open_in(s->cfg->out, "machine.json");
-	if (!f)
+	char tmp[4200], path[4200], err[512];
+	snprintf(tmp, sizeof tmp, "%s/.machine.json.tmp", s->cfg->out);
+	snprintf(path, sizeof path, "%s/machine.json", s->cfg->out);
+	unlink(tmp);
+	int fd = ct_open_regular(tmp, O_WRONLY | O_CREAT | O_EXCL, err, sizeof err);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		if (!s->write_err[0])
+			snprintf(s->write_err, sizeof s->write_err, "writing machine.json: %s", err);
 		return;
+	}
+	json_body(s, f, duration_s);
+	bool bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+	int e = errno;
+	bad |= fclose(f) != 0;
+	if (!bad && rename(tmp, path) == 0)
+		return;
+	unlink(tmp);
+	if (!s->write_err[0])
+		snprintf(s->write_err, sizeof s->write_err, "writing %.3000s failed: %s", path,
+			 strerror(bad ? e : errno));
+}
+
+static void json_body(const ct_study_t *s, FILE *f, double duration_s)
+{
 	const ct_machine_t *m = &s->machine;
 	struct utsname u;
 	uname(&u);
@@ -339,8 +418,10 @@ void ct_out_machine(const ct_study_t *s, double duration_s)
 	fputs(",\n  \"started\": ", f);
 	json_str(f, started);
 	fprintf(f, ",\n  \"duration_s\": %.2f,\n  \"complete\": %s,\n  \"interrupted_by\": ",
-		duration_s, s->complete ? "true" : "false");
+		duration_s, s->complete && !s->write_err[0] ? "true" : "false");
 	json_str(f, s->stopped_by ? strsignal(s->stopped_by) : "");
+	fputs(",\n  \"write_error\": ", f);
+	json_str(f, s->write_err);
 	fprintf(f, ",\n  \"load_at_start\": %.2f,\n", s->load_at_start);
 	fprintf(f, "  \"os\": {\"kernel\": ");
 	json_str(f, u.release);
@@ -378,5 +459,4 @@ void ct_out_machine(const ct_study_t *s, double duration_s)
 		ct_format_benchtime(&s->cfg->bt, bt, sizeof bt), s->cfg->count,
 		ct_place_name(s->cfg->place), s->npts, s->oversubscribed ? "true" : "false",
 		s->failed, s->unstable, s->pin_misses);
-	fclose(f);
 }
