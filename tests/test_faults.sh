@@ -188,6 +188,29 @@ case_hostile_files() {
 	check '[[ $? != 0 ]] && grep -q "not a regular file" "$work/hf.err"' "/dev/zero as results.csv"
 }
 
+# Labels with commas and quotes-worthy characters: results.csv stays
+# RFC 4180 (every row as wide as the header), report and compare read the
+# rows back; a failed repetition leaves its figure columns empty.
+case_csv_quoting() {
+	preload_ok || return 77
+	local v='glibc:arena_max=1,tcache_count=0'
+	timeout 60 "$contend" run "${tiny[@]}" -s 1KiB,3KiB -a "glibc,$v,crash=$crash" --timeout 5s \
+		-o "$work/cq" 2>/dev/null
+	check 'python3 -c "import csv,sys; r=list(csv.reader(open(sys.argv[1]))); sys.exit(any(len(x)!=len(r[0]) for x in r))" "$work/cq/results.csv"' "ragged rows"
+	check '[[ $(col "$work/cq/results.csv" alloc | grep -cx "$v") == 2 ]]' "variant rows"
+	local failed; failed=$(python3 -c "
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+bad = [r for r in rows if r['status'] == 'failed']
+figs = ['ns_per_op', 'ops_per_s', 'iters_per_thread', 'wall_ns', 'minflt_per_op', 'threads_pinned']
+print(len(bad), sum(1 for r in bad for k in figs if r[k] != ''))" "$work/cq/results.csv")
+	check '[[ $failed == "1 0" ]]' "failed rows / non-empty figures: $failed"
+	"$contend" report "$work/cq" >"$work/cq.rep" 2>&1
+	check 'grep -q "6 repetitions, 1 failed" "$work/cq.rep"' "$(grep repetitions "$work/cq.rep")"
+	"$contend" compare -a "glibc=$v" "$work/cq" "$work/cq" >"$work/cq.cmp" 2>&1
+	check '! grep -q "no benchmark in common" "$work/cq.cmp"' "compare of a variant"
+}
+
 # ---------------------------------------------------------------- main
 
 cases=("$@")

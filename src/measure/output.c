@@ -219,61 +219,105 @@ static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *re
 	fprintf(s->txt, "\t%.0f peak-rss-KiB\n", r->peak_rss_kib);
 }
 
-/* A figure, or an empty field when it was not measured (NaN). */
-static void csv_num(FILE *f, double v)
+/* ---------------------------------------------------------------- results.csv
+ * RFC 4180: a field holding a comma or a quote is quoted, quotes doubled
+ * (a variant label such as glibc:arena_max=1,tcache_count=0 is one
+ * field). Line breaks become spaces so that one row stays one line, which
+ * line-oriented tools and an interrupted study's last row rely on. */
+static void csv_text(FILE *f, const char *v)
 {
-	if (isnan(v))
-		fputc(',', f);
-	else
-		fprintf(f, "%.6g,", v);
+	bool quote = strpbrk(v, ",\"\r\n") != NULL;
+	if (quote)
+		fputc('"', f);
+	for (; *v; v++) {
+		if (*v == '"')
+			fputc('"', f);
+		fputc(*v == '\n' || *v == '\r' ? ' ' : *v, f);
+	}
+	if (quote)
+		fputc('"', f);
 }
 
+static void csv_str(FILE *f, const char *v)
+{
+	csv_text(f, v);
+	fputc(',', f);
+}
+
+/* A figure in fmt, or an empty field when it was not measured (NaN). */
+static void csv_fig(FILE *f, const char *fmt, double v)
+{
+	if (!isnan(v))
+		fprintf(f, fmt, v);
+	fputc(',', f);
+}
+
+/* The point's keys: workload .. status. */
+static void csv_keys(const ct_study_t *s, size_t pt, size_t a, unsigned rep, bool ok)
+{
+	const ct_plan_point_t *p = &s->pts[pt];
+	char size[32];
+	csv_str(s->csv, p->wl->name);
+	csv_str(s->csv, p->wl->modes[p->mode]);
+	csv_str(s->csv, ct_format_size(p->size, size, sizeof size));
+	fprintf(s->csv, "%llu,", (unsigned long long)p->size);
+	csv_str(s->csv, s->cfg->allocs[a].label);
+	fprintf(s->csv, "%u,", p->threads);
+	csv_str(s->csv, ct_place_name(s->cfg->place));
+	fprintf(s->csv, "%u,%s,", rep + 1, ok ? "ok" : "failed");
+}
+
+/* A failed repetition measured nothing: its figure columns stay empty (a
+ * 0.0 there would read as a measurement), its keys and error are kept. */
 static void csv_record(ct_study_t *s, size_t pt, size_t a, unsigned rep, const ct_record_t *rec)
 {
 	const ct_plan_point_t *p = &s->pts[pt];
 	const ct_result_t *r = &rec->r;
-	char size[32], err[sizeof r->err];
-	snprintf(err, sizeof err, "%s", rec->ok ? "" : r->err);
-	for (char *c = err; *c; c++)
-		if (*c == ',' || *c == '"' || *c == '\n')
-			*c = ';';
-	fprintf(s->csv, "%s,%s,%s,%llu,%s,%u,%s,%u,%s,%llu,%u,%.6g,%.6g,%.6g,%.4g,%.6g,",
-		p->wl->name, p->wl->modes[p->mode], ct_format_size(p->size, size, sizeof size),
-		(unsigned long long)p->size, s->cfg->allocs[a].label, p->threads,
-		ct_place_name(s->cfg->place), rep + 1, rec->ok ? "ok" : "failed",
-		(unsigned long long)r->iters, r->rounds, r->ns_per_op, r->ns_min, r->ns_max,
-		r->ns_per_op > 0 ? 100.0 * (r->ns_max - r->ns_min) / r->ns_per_op : 0.0,
-		r->ops_per_s);
-	if (isnan(p->bytes_per_op[a]))
-		fputs(",,", s->csv);
-	else
-		fprintf(s->csv, "%.6g,%.6g,", p->bytes_per_op[a], p->allocs_per_op[a]);
+	FILE *f = s->csv;
+	bool ok = rec->ok, lat = ok && r->lat_samples > 0;
+#define FIG(v) (ok ? (double)(v) : NAN)
+#define LAT(v) (lat ? (double)(v) : NAN)
+	csv_keys(s, pt, a, rep, ok);
+	csv_fig(f, "%.0f", FIG(r->iters));
+	csv_fig(f, "%.0f", FIG(r->rounds));
+	csv_fig(f, "%.6g", FIG(r->ns_per_op));
+	csv_fig(f, "%.6g", FIG(r->ns_min));
+	csv_fig(f, "%.6g", FIG(r->ns_max));
+	double spread = r->ns_per_op > 0 ? 100.0 * (r->ns_max - r->ns_min) / r->ns_per_op : NAN;
+	csv_fig(f, "%.4g", FIG(spread));
+	csv_fig(f, "%.6g", FIG(r->ops_per_s));
+	csv_fig(f, "%.6g", p->bytes_per_op[a]); /* the census's, not this repetition's */
+	csv_fig(f, "%.6g", p->allocs_per_op[a]);
+	csv_fig(f, "%.4g", FIG(r->minflt_per_op));
+	csv_fig(f, "%.4g", FIG(r->majflt_per_op));
+	csv_fig(f, "%.4g", FIG(r->vcsw_per_op));
+	csv_fig(f, "%.4g", FIG(r->ivcsw_per_op));
+	csv_fig(f, "%.0f", FIG(r->pinned_ok));
+	csv_fig(f, "%.0f", FIG(r->pin_errors));
+	fprintf(f, "%d,", p->threads > s->machine.cores);
+	csv_fig(f, "%.0f", FIG(r->wall_ns));
 	char params[256];
 	ct_point_params(p, ";", params, sizeof params);
-	fprintf(s->csv, "%.4g,%.4g,%.4g,%.4g,%u,%u,%d,%.0f,%s,", r->minflt_per_op,
-		r->majflt_per_op, r->vcsw_per_op, r->ivcsw_per_op, r->pinned_ok, r->pin_errors,
-		p->threads > s->machine.cores, r->wall_ns, params);
-	csv_num(s->csv, rec->ok ? r->cycles_per_op : NAN);
-	csv_num(s->csv, rec->ok ? r->instr_per_op : NAN);
-	csv_num(s->csv, rec->ok ? r->cache_misses_per_op : NAN);
-	bool lat = rec->ok && r->lat_samples > 0;
-	fprintf(s->csv, "%llu,%llu,", (unsigned long long)r->lat_batch,
-		(unsigned long long)r->lat_samples);
-	csv_num(s->csv, lat ? r->lat_p50_ns : NAN);
-	csv_num(s->csv, lat ? r->lat_p99_ns : NAN);
-	csv_num(s->csv, lat ? r->lat_p999_ns : NAN);
-	csv_num(s->csv, lat ? r->lat_max_ns : NAN);
-	csv_num(s->csv, lat ? r->lat_mean_ns : NAN);
-	csv_num(s->csv, rec->ok ? r->peak_rss_kib : NAN);
+	csv_str(f, params);
+	csv_fig(f, "%.6g", FIG(r->cycles_per_op));
+	csv_fig(f, "%.6g", FIG(r->instr_per_op));
+	csv_fig(f, "%.6g", FIG(r->cache_misses_per_op));
+	csv_fig(f, "%.0f", FIG(r->lat_batch));
+	csv_fig(f, "%.0f", FIG(r->lat_samples));
+	csv_fig(f, "%.6g", LAT(r->lat_p50_ns));
+	csv_fig(f, "%.6g", LAT(r->lat_p99_ns));
+	csv_fig(f, "%.6g", LAT(r->lat_p999_ns));
+	csv_fig(f, "%.6g", LAT(r->lat_max_ns));
+	csv_fig(f, "%.6g", LAT(r->lat_mean_ns));
+	csv_fig(f, "%.6g", FIG(r->peak_rss_kib));
 	double moved = p->wl->bytes_moved ? (double)p->wl->bytes_moved(p->size) : NAN;
-	csv_num(s->csv, rec->ok && r->ns_per_op > 0 ? moved / r->ns_per_op : NAN);
-	csv_num(s->csv, rec->ok ? moved * r->ops_per_s / 1e9 : NAN);
-	char astats[sizeof r->astats];
-	snprintf(astats, sizeof astats, "%s", r->astats);
-	for (char *c = astats; *c; c++)
-		if (*c == ',' || *c == '"')
-			*c = ';';
-	fprintf(s->csv, "%s,%s\n", astats, err);
+	csv_fig(f, "%.6g", ok && r->ns_per_op > 0 ? moved / r->ns_per_op : NAN);
+	csv_fig(f, "%.6g", FIG(moved * r->ops_per_s / 1e9));
+#undef FIG
+#undef LAT
+	csv_str(f, r->astats);
+	csv_text(f, ok ? "" : r->err);
+	fputc('\n', f);
 }
 
 void ct_out_record(ct_study_t *s, size_t pt, size_t a, unsigned rep)
