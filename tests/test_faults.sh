@@ -211,6 +211,33 @@ print(len(bad), sum(1 for r in bad for k in figs if r[k] != ''))" "$work/cq/resu
 	check '! grep -q "no benchmark in common" "$work/cq.cmp"' "compare of a variant"
 }
 
+# Hostile results directories: inf/nan times and a thread count that
+# overflows are malformed rows (warned, skipped), never "HOLDS inf x" or a
+# wrapped count; a missing machine.json is said.
+case_hostile_results() {
+	local d=$work/hr
+	mkdir -p "$d"
+	{
+		echo "workload,mode,size,size_bytes,alloc,threads,place,rep,status,ns_per_op"
+		for r in 1 2 3 4 5; do
+			echo "smaug,heap,1KiB,1024,glibc,1,compact,$r,ok,$((100 + r))"
+			echo "smaug,stack,1KiB,1024,glibc,1,compact,$r,ok,$((50 + r))"
+		done
+		echo "smaug,heap,1KiB,1024,glibc,1,compact,6,ok,inf"
+		echo "smaug,stack,1KiB,1024,glibc,1,compact,6,ok,nan"
+		echo "smaug,heap,1KiB,1024,glibc,4294967297,compact,1,ok,100"
+		echo "smaug,heap,1KiB,1024,glibc,1,compact,7,ok,1e999"
+	} >"$d/results.csv"
+	within 10 "$contend" report --no-figures "$d" >"$work/hr.out" 2>"$work/hr.err"
+	check '[[ $? == 0 ]]'
+	check 'grep -q "4 malformed row" "$work/hr.err"' "$(cat "$work/hr.err")"
+	check 'grep -q "no machine.json" "$work/hr.err"'
+	check '! grep -qi "inf\b\|nan\b" "$work/hr.out"' "$(grep -i "inf\b\|nan\b" "$work/hr.out" | head -2)"
+	check '! grep -q "4294967297\|-1 thr\|threads 1, 1\b" "$work/hr.out"'
+	"$contend" compare "$d" "$d" >"$work/hr.cmp" 2>"$work/hr.err"
+	check 'grep -q "4 malformed row" "$work/hr.err"' "compare"
+}
+
 # ---------------------------------------------------------------- main
 
 cases=("$@")

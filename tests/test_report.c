@@ -119,6 +119,60 @@ static void ratio_ci(void)
 	EXPECT(!r.has_ci);
 }
 
+/* The k-th smallest log-ratio the slow way: every pair formed and sorted. */
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double brute_kth(const double *y, size_t m, const double *x, size_t n, size_t k)
+{
+	double *d = malloc(n * m * sizeof *d);
+	for (size_t j = 0; j < m; j++)
+		for (size_t i = 0; i < n; i++)
+			d[j * n + i] = log(y[j]) - log(x[i]);
+	qsort(d, n * m, sizeof *d, cmp_d);
+	double v = d[k - 1];
+	free(d);
+	return v;
+}
+
+/* The interval is found without forming the n*m ratios: it must agree
+ * with forming and sorting them, exactly, ties and odd counts included. */
+static void ratio_ci_pairs(void)
+{
+	uint64_t seed = 42;
+	unsigned checked = 0;
+	for (int t = 0; t < 40; t++) {
+		size_t n = 1 + (size_t)(t * 7 % 61), m = 1 + (size_t)(t * 13 % 53);
+		double x[64], y[64];
+		for (size_t i = 0; i < 64; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			x[i] = 50 + (double)(seed >> 58);            /* few values: ties */
+			y[i] = 60 + (double)((seed >> 20) % 1000) / 7; /* many values */
+		}
+		ct_ratio_t r;
+		EXPECT(ct_ratio_ci(y, m, x, n, 0.95, &r) == 0);
+		size_t nm = n * m;
+		double hl = nm % 2 ? brute_kth(y, m, x, n, nm / 2 + 1)
+				   : (brute_kth(y, m, x, n, nm / 2) + brute_kth(y, m, x, n, nm / 2 + 1)) / 2;
+		EXPECT_EQ_D(r.hl, exp(hl));
+		if (n + m > CT_MWU_EXACT_MAX)
+			continue;
+		size_t k = 0; /* Moses: the largest k with P(U <= k-1) <= 2.5%, scanned */
+		while (k + 1 <= nm / 2 + 1 && ct_mwu_cdf(n, m, (double)k) <= 0.025)
+			k++;
+		EXPECT_EQ_U(r.has_ci, k >= 1 && k <= nm + 1 - k);
+		if (!r.has_ci)
+			continue;
+		EXPECT_EQ_D(r.lo, exp(brute_kth(y, m, x, n, k)));
+		EXPECT_EQ_D(r.hi, exp(brute_kth(y, m, x, n, nm + 1 - k)));
+		checked++;
+	}
+	EXPECT(checked >= 10);
+}
+
 static void judging(void)
 {
 	const ct_claim_t above = {.test = CT_T_ABOVE, .lo = 1};
@@ -381,6 +435,7 @@ int main(int argc, char **argv)
 		return perror("mkdtemp"), 1;
 	mann_whitney();
 	ratio_ci();
+	ratio_ci_pairs();
 	judging();
 	readers(tmp);
 	known_verdicts(tmp);

@@ -373,11 +373,20 @@ static int read_header(char *line, const char *extra, layout_t *L, ct_rdir_t *d,
 	return 0;
 }
 
-static double num(const char *s)
+/* A figure, or NaN for an empty field. inf, nan and trailing garbage are
+ * not figures either: *bad says so, so that the row is counted malformed
+ * instead of giving "HOLDS inf x". */
+static double num(const char *s, bool *bad)
 {
 	char *end;
 	double v = strtod(s, &end);
-	return end == s ? NAN : v;
+	if (end == s && !*s)
+		return NAN;
+	if (end == s || *end || !isfinite(v)) {
+		*bad = true;
+		return NAN;
+	}
+	return v;
 }
 
 static const char *field(char **f, const layout_t *L, int k, const char *dflt)
@@ -411,7 +420,7 @@ static int parse_row(ct_rdir_t *d, char **f, const layout_t *L, ct_row_t *r)
 	else if (ct_parse_size(f[L->key[C_SIZE]], &sz, &e))
 		return -1;
 	long t = strtol(f[L->key[C_THREADS]], &end, 10);
-	if (*end || t < 1)
+	if (*end || t < 1 || t > CT_MAX_THREADS) /* beyond: not a thread count contend runs */
 		return -1;
 	char wl[512];
 	int ids[6] = {intern(d, workload_name(f, L, wl, sizeof wl)), intern(d, f[L->key[C_MODE]]),
@@ -426,8 +435,11 @@ static int parse_row(ct_rdir_t *d, char **f, const layout_t *L, ct_row_t *r)
 			.threads = (unsigned)t,
 			.rep = (unsigned)strtoul(field(f, L, C_REP, "0"), NULL, 10),
 			.ok = strcmp(f[L->key[C_STATUS]], "ok") == 0};
+	bool bad = false;
 	for (int m = 0; m < CT_NMETRICS; m++)
-		r->m[m] = L->metric[m] >= 0 ? num(f[L->metric[m]]) : NAN;
+		r->m[m] = L->metric[m] >= 0 ? num(f[L->metric[m]], &bad) : NAN;
+	if (bad)
+		return -1;
 	if (r->ok && !(r->m[CT_M_NS] > 0))
 		r->ok = false; /* an "ok" row without a time cannot be used */
 	return 0;
@@ -718,6 +730,14 @@ int ct_rdir_load(const char *path, const char *extra, ct_rdir_t *d, char *err, s
 	load_machine(d, d->path);
 	make_label(d);
 	rc = load_csv(d, csv, extra, err, len);
+	/* said on stderr too: compare prints no directory lines */
+	if (rc == CT_LOAD_OK && !d->has_machine)
+		ct_warn("%s: no machine.json: the machine, the allocator versions and whether the "
+			"study finished are unknown", d->path);
+	if (rc == CT_LOAD_OK && d->nbad)
+		ct_warn("%s: %zu malformed row(s) of results.csv skipped (wrong number of fields, "
+			"a figure that is not a finite number, a thread count out of range)",
+			d->path, d->nbad);
 	if (rc == CT_LOAD_OK && build_groups(d)) {
 		snprintf(err, len, "out of memory grouping '%s'", csv);
 		rc = CT_LOAD_IO;

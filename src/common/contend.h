@@ -46,6 +46,9 @@ static inline uint64_t ct_now_ns(void)
 void ct_std_fds(void);
 /* Print "contend: <message>" to stderr and exit with status 2 (bad input). */
 _Noreturn void ct_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* getopt_long returned '?' or ':' (c) for subcommand cmd: one line naming
+ * the option at fault, exit status 2. */
+_Noreturn void ct_option_error(const char *cmd, int c, char *const *argv);
 /* Print "contend: warning: <message>" to stderr once per call. */
 void ct_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "contend: <message>" to stderr: progress and outcomes. */

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 void ct_std_fds(void)
@@ -57,4 +58,20 @@ void ct_note(const char *fmt, ...)
 	va_start(ap, fmt);
 	say("contend: ", fmt, ap);
 	va_end(ap);
+}
+
+/* getopt's '?' or ':' as one line naming the option at fault. In a cluster
+ * (`-xq`) argv[optind - 1] is the previous word, not the option: a short
+ * option is named from optopt, a long one from its word. */
+_Noreturn void ct_option_error(const char *cmd, int c, char *const *argv)
+{
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+	char name[256];
+	if (strncmp(word, "--", 2) == 0 || !optopt)
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(word, "="), word);
+	else
+		snprintf(name, sizeof name, "-%c", optopt);
+	if (c == ':')
+		ct_usage_error("%s: option '%s' needs a value", cmd, name);
+	ct_usage_error("%s: unknown option '%s' (see `contend %s --help`)", cmd, name, cmd);
 }

@@ -440,11 +440,8 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 			ct_cli_run_usage(stdout);
 			exit(0);
 		}
-		if (c == '?')
-			ct_usage_error("run: unknown option '%s' (see `contend run --help`)",
-				       argv[optind - 1]);
-		if (c == ':')
-			ct_usage_error("run: option '%s' needs a value", argv[optind - 1]);
+		if (c == '?' || c == ':')
+			ct_option_error("run", c, argv);
 		have_allocs |= c == 'a';
 		parse_option(c, optarg, cfg);
 	}
