@@ -77,56 +77,62 @@ static _Noreturn void bad(const char *opt, const char *val, const char *why)
 	ct_usage_error("%s: bad value '%s': %s", opt, val, why);
 }
 
+/* The items of a -w, -m or -P list (units.c refuses empty, repeated and
+ * overlong ones rather than cut or skip them). */
+static size_t split(const char *opt, const char *arg, char *buf, size_t len, char **items,
+		    bool by_key)
+{
+	size_t n = 0;
+	ct_err_t err;
+	if (ct_split_list(arg, buf, len, items, CT_MAX_LIST, &n, by_key, &err))
+		bad(opt, arg, err.msg);
+	return n;
+}
+
 static void parse_workloads(const char *arg, ct_config_t *cfg)
 {
-	char buf[512];
-	snprintf(buf, sizeof buf, "%s", arg);
+	char buf[512], *items[CT_MAX_LIST];
+	size_t n = split("--workload", arg, buf, sizeof buf, items, false);
 	cfg->nwl = 0;
-	if (!*arg || arg[strlen(arg) - 1] == ',')
-		bad("--workload", arg, "empty item in list");
-	char *save = NULL;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		const ct_workload_t *w = ct_workload_find(t);
+	for (size_t i = 0; i < n; i++) {
+		const ct_workload_t *w = ct_workload_find(items[i]);
 		if (!w)
-			bad("--workload", t, "no such workload (see `contend list`)");
-		bool dup = false;
-		for (size_t i = 0; i < cfg->nwl; i++)
-			dup |= cfg->wl[i] == w;
-		if (!dup && cfg->nwl < CT_MAX_WORKLOADS)
-			cfg->wl[cfg->nwl++] = w;
+			bad("--workload", items[i], "no such workload (see `contend list`)");
+		if (cfg->nwl == CT_MAX_WORKLOADS)
+			bad("--workload", arg, "too many workloads");
+		cfg->wl[cfg->nwl++] = w;
 	}
 }
 
 static void parse_modes(const char *arg, ct_config_t *cfg)
 {
-	char buf[512];
-	snprintf(buf, sizeof buf, "%s", arg);
-	if (!*arg || arg[strlen(arg) - 1] == ',')
-		bad("--mode", arg, "empty item in list");
-	char *save = NULL;
+	char buf[512], *items[CT_MAX_LIST];
+	size_t n = split("--mode", arg, buf, sizeof buf, items, false);
 	cfg->nmodes = 0;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (strlen(t) >= sizeof cfg->modes[0] || cfg->nmodes >= CT_MAX_LIST)
-			bad("--mode", t, "too long");
-		snprintf(cfg->modes[cfg->nmodes++], sizeof cfg->modes[0], "%s", t);
+	for (size_t i = 0; i < n; i++) {
+		if (strlen(items[i]) >= sizeof cfg->modes[0])
+			bad("--mode", items[i], "too long");
+		snprintf(cfg->modes[cfg->nmodes++], sizeof cfg->modes[0], "%s", items[i]);
 	}
 }
 
+/* -P adds up over repeated options; a name given twice, in one list or
+ * across options, is refused (which value would hold?). */
 static void parse_params(const char *arg, ct_config_t *cfg)
 {
-	char buf[512];
-	snprintf(buf, sizeof buf, "%s", arg);
-	if (!*arg || arg[strlen(arg) - 1] == ',')
-		bad("--param", arg, "empty item in list");
-	char *save = NULL;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(t, '=');
+	char buf[512], *items[CT_MAX_LIST];
+	size_t n = split("--param", arg, buf, sizeof buf, items, true);
+	for (size_t i = 0; i < n; i++) {
+		char *t = items[i], *eq = strchr(t, '=');
 		ct_err_t err;
 		if (!eq || eq == t || (size_t)(eq - t) >= sizeof cfg->params[0].name)
 			bad("--param", t, "want name=value");
 		if (cfg->nparams >= CT_MAX_PARAMS)
 			bad("--param", t, "too many parameters");
 		*eq = '\0';
+		for (size_t k = 0; k < cfg->nparams; k++)
+			if (strcmp(cfg->params[k].name, t) == 0)
+				bad("--param", t, "given twice");
 		snprintf(cfg->params[cfg->nparams].name, sizeof cfg->params[0].name, "%s", t);
 		if (ct_parse_size(eq + 1, &cfg->params[cfg->nparams].value, &err))
 			bad("--param", eq + 1, err.msg);
