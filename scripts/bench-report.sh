@@ -31,9 +31,12 @@ gen() { # gen DIR ROWS REPS
 
 measure() { # measure WHAT CMD...: wall seconds and peak memory
 	local what=$1; shift
-	/usr/bin/time -o "$work/time" -f "%e %M" "$@" >/dev/null 2>&1
-	local t; t=$(tail -1 "$work/time")
-	printf '  %-8s %6.2f s  %5d MiB peak\n' "$what" "${t% *}" "$(( ${t#* } / 1024 ))"
+	/usr/bin/time -o "$work/time" -f "%e %U %S %M" "$@" >/dev/null 2>&1
+	local t; t=$(tail -1 "$work/time"); read -r wall user sys kib <<<"$t"
+	# CPU time too: on a shared machine the wall time says more about the
+	# neighbours than about contend
+	printf '  %-8s %7.2f s wall %7.2f s CPU %6d MiB peak\n' "$what" "$wall" \
+		"$(echo "$user + $sys" | bc)" "$((kib / 1024))"
 }
 
 while [[ $# -ge 2 ]]; do

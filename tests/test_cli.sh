@@ -66,6 +66,9 @@ cases=$(cat <<CASES
 --nosuch	unknown option '--nosuch'
 -t	needs a value
 extra	unexpected argument 'extra'
+--timeout 1ns	--timeout: bad value '1e-09s': below 100ms
+--timeout 200ms --benchtime 1s	not above --benchtime
+-w churn -s 1MiB -P k=16777216 -t 2	the plan needs about
 -w ,smaug	empty item in list
 -m heap,,stack	empty item in list
 -P k=5,,batch=2	empty item in list

@@ -67,6 +67,13 @@ static void bilbo_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 	s->sink += sink;
 }
 
+/* One 16-byte struct, freed before the next. */
+static uint64_t bilbo_heap_bytes(uint64_t size, const uint64_t *param)
+{
+	(void)param;
+	return size;
+}
+
 const ct_workload_t ct_wl_bilbo = {
 	.name = "bilbo",
 	.bench = "Bilbo",
@@ -80,4 +87,5 @@ const ct_workload_t ct_wl_bilbo = {
 	.min_size = sizeof(bilbo_t),
 	.max_size = sizeof(bilbo_t),
 	.run = bilbo_run,
+	.heap_bytes = bilbo_heap_bytes,
 };

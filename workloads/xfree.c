@@ -173,6 +173,16 @@ static void xfree_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 	s->sink += xfree_loop(&x->ring[me], &x->ring[from], a, iters, s);
 }
 
+/* A ring slot array of the power of two >= 2 x batch, and at most that
+ * many objects in flight towards the thread. */
+static uint64_t xfree_heap_bytes(uint64_t size, const uint64_t *param)
+{
+	uint64_t cap = 1;
+	while (cap < 2 * param[P_BATCH])
+		cap *= 2;
+	return ct_mul_sat(cap, size + sizeof(uint64_t *));
+}
+
 const ct_workload_t ct_wl_xfree = {
 	.name = "xfree",
 	.bench = "Xfree",
@@ -189,4 +199,5 @@ const ct_workload_t ct_wl_xfree = {
 	.setup = xfree_setup,
 	.teardown = xfree_teardown,
 	.run = xfree_run,
+	.heap_bytes = xfree_heap_bytes,
 };

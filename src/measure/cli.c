@@ -295,6 +295,19 @@ static void check_benchtime(const ct_config_t *cfg)
 	}
 }
 
+/* A --timeout no repetition can meet would fail every one of them: refused
+ * before any work. 100 ms is the least that starting a child, its threads
+ * and their pinning takes; a timed repetition also runs for --benchtime. */
+static void check_timeout(const ct_config_t *cfg)
+{
+	char v[32];
+	snprintf(v, sizeof v, "%gs", (double)cfg->timeout_ns / 1e9);
+	if (cfg->timeout_ns < 100000000ull)
+		bad("--timeout", v, "below 100ms, in which no repetition can finish");
+	if (cfg->bt.ns && cfg->timeout_ns <= cfg->bt.ns)
+		bad("--timeout", v, "not above --benchtime: every repetition would time out");
+}
+
 static uint64_t mem_available(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
@@ -328,9 +341,10 @@ static void check_memory(const ct_config_t *cfg)
 		} else if (wl->default_sizes)
 			ct_parse_size_list(wl->default_sizes, 1, UINT64_MAX, sizes, CT_MAX_LIST, &nz, &err);
 		for (size_t z = 0; z < nz; z++) {
-			uint64_t heap = wl->heap_bytes ? wl->heap_bytes(sizes[z], param) : sizes[z];
-			uint64_t per = ct_stack_size(ct_workload_stack(wl, sizes[z])) + heap;
-			worst = per * maxt > worst ? per * maxt : worst;
+			uint64_t heap = wl->heap_bytes(sizes[z], param);
+			uint64_t stack = ct_stack_size(ct_workload_stack(wl, sizes[z]));
+			uint64_t per = heap > UINT64_MAX - stack ? UINT64_MAX : heap + stack;
+			worst = ct_mul_sat(per, maxt) > worst ? ct_mul_sat(per, maxt) : worst;
 		}
 	}
 	if (avail && worst > avail / 10 * 9) {
@@ -468,6 +482,7 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 	check_sizes(cfg);
 	check_params(cfg);
 	check_benchtime(cfg);
+	check_timeout(cfg);
 	check_memory(cfg);
 	check_out(cfg);
 }

@@ -80,7 +80,9 @@ typedef struct ct_workload {
 	uint64_t (*op_group)(const uint64_t *param);
 	/* Optional: bytes one operation copies, for GB/s (NULL: not a copy). */
 	uint64_t (*bytes_moved)(uint64_t size);
-	/* Optional: heap bytes one thread holds at most (default: size). */
+	/* Required: heap bytes one thread holds at most at once (objects,
+	 * arrays, queues), for the memory check that refuses a plan which
+	 * cannot fit before any work. Saturates rather than wraps. */
 	uint64_t (*heap_bytes)(uint64_t size, const uint64_t *param);
 	/* Optional: state shared by the point's threads (thread = 0 in a). NULL
 	 * from setup is a failure of the point. */
@@ -88,6 +90,12 @@ typedef struct ct_workload {
 	void (*teardown)(void *shared);
 	void (*run)(const ct_kargs_t *a, uint64_t iters, ct_span_t *span);
 } ct_workload_t;
+
+/* a * b, or UINT64_MAX where that would wrap. */
+static inline uint64_t ct_mul_sat(uint64_t a, uint64_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
 
 static inline void ct_span_begin(ct_span_t *s)
 {
