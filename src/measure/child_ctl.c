@@ -73,11 +73,49 @@ static void child_signals(pid_t parent)
 		_exit(127);
 }
 
+/* ---------------------------------------------------------------- environment
+ * Variables that tune or replace an allocator, set by whoever started
+ * contend, would reach every child unrecorded: MALLOC_CONF=narenas:1 made
+ * the "jemalloc" column a different allocator configuration than its name
+ * says. They are cleared for every child, so a column named after an
+ * allocator runs its defaults, and tuning goes through variants
+ * (NAME:key=value), which are named, verified and recorded. The driver
+ * warns about the ones it cleared and machine.json lists them. */
+static const char *const tuning_prefixes[] = {
+	"MALLOC_",   "MIMALLOC_",  "TCMALLOC_",  "JE_MALLOC_", "_RJEM_MALLOC_",
+	"HEAPPROFILE=", "HEAPCHECK=", "GLIBC_TUNABLES=", "LD_PRELOAD=", "LD_AUDIT=",
+};
+
+bool _ct_child_env_cleared(const char *entry)
+{
+	for (size_t i = 0; i < sizeof tuning_prefixes / sizeof tuning_prefixes[0]; i++)
+		if (strncmp(entry, tuning_prefixes[i], strlen(tuning_prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+static void clear_tuning_env(void)
+{
+	extern char **environ;
+	char name[256];
+	for (size_t i = 0; environ[i];) {
+		size_t n = strcspn(environ[i], "=");
+		if (!_ct_child_env_cleared(environ[i]) || n >= sizeof name) {
+			i++;
+			continue;
+		}
+		memcpy(name, environ[i], n);
+		name[n] = '\0';
+		unsetenv(name); /* environ shifts down: look at index i again */
+	}
+}
+
 static void child_exec(const ct_study_t *s, const ct_alloc_spec_t *sp, bool census, int cmd,
 		       int ans, pid_t parent)
 {
 	child_signals(parent);
 	child_fds(cmd, ans, s->cfg->quiet);
+	clear_tuning_env();
 	char preload[2 * 4096 + 2] = "";
 	if (census)
 		snprintf(preload, sizeof preload, "%s%s%s", s->census_lib, sp->path[0] ? ":" : "",

@@ -17,6 +17,11 @@
 #include <signal.h>
 #include <sys/types.h>
 
+/* Whether an environment entry ("NAME=value") tunes or replaces an
+ * allocator (MALLOC_CONF, GLIBC_TUNABLES, MIMALLOC_*, TCMALLOC_*,
+ * LD_PRELOAD, ...): such entries are cleared for every child. */
+bool _ct_child_env_cleared(const char *entry);
+
 typedef struct {
 	pid_t pid;      /* also the child's process group; 0 when none */
 	int pidfd;      /* readable when the child has exited; -1 if unsupported */

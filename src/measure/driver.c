@@ -383,6 +383,24 @@ static void check_machine(ct_study_t *s)
 	}
 }
 
+/* Allocator tuning in contend's own environment is kept from the children
+ * (child_ctl.c): said once, so that nobody believes it applied. */
+static void warn_cleared_env(void)
+{
+	extern char **environ;
+	char names[1024] = "";
+	size_t used = 0;
+	for (char **e = environ; *e; e++)
+		if (_ct_child_env_cleared(*e) && used < sizeof names)
+			used += (size_t)snprintf(names + used, sizeof names - used, "%s%.*s",
+						 used ? ", " : "", (int)strcspn(*e, "="), *e);
+	if (used)
+		ct_warn("%s set in the environment: not passed to the allocators, each column runs "
+			"its allocator's defaults (tune with -a NAME:key=value; recorded in "
+			"machine.json as cleared_environment)",
+			names);
+}
+
 static int find_exe(ct_study_t *s)
 {
 	ssize_t n = readlink("/proc/self/exe", s->exe, sizeof s->exe - 1);
@@ -459,6 +477,7 @@ static int setup(ct_study_t *s)
 			s->counters);
 	plan(s);
 	warn_oversubscription(s);
+	warn_cleared_env();
 	ct_out_header(s);
 	stop_if_unwritten(s);
 	return CT_EXIT_OK;

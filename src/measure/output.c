@@ -3,6 +3,7 @@
  *
  * Files are appended one repetition at a time and flushed at once, so an
  * interrupted study keeps everything it finished. */
+#include "child_ctl.h"
 #include "files.h"
 #include "stats.h"
 #include "study.h"
@@ -387,6 +388,21 @@ static void read_first_line(const char *path, char *buf, size_t len)
 	}
 }
 
+/* The allocator tuning found in contend's environment and kept from the
+ * children (child_ctl.c), so that a reader sees what was not applied. */
+static void json_cleared_env(FILE *f)
+{
+	extern char **environ;
+	fputs("  \"cleared_environment\": [", f);
+	size_t n = 0;
+	for (char **e = environ; *e; e++)
+		if (_ct_child_env_cleared(*e)) {
+			fputs(n++ ? ", " : "", f);
+			json_str(f, *e);
+		}
+	fputs("],\n", f);
+}
+
 static void json_allocs(const ct_study_t *s, FILE *f)
 {
 	fputs("  \"allocators\": [\n", f);
@@ -495,6 +511,7 @@ static void json_body(const ct_study_t *s, FILE *f, double duration_s)
 	fputs(", \"flags\": ", f);
 	json_str(f, CT_CFLAGS);
 	fputs("},\n", f);
+	json_cleared_env(f);
 	json_allocs(s, f);
 	char bt[32];
 	fprintf(f, "  \"plan\": {\"benchtime\": \"%s\", \"count\": %u, \"place\": \"%s\", "
