@@ -236,6 +236,9 @@ case_hostile_results() {
 	check '! grep -q "4294967297\|-1 thr\|threads 1, 1\b" "$work/hr.out"'
 	"$contend" compare "$d" "$d" >"$work/hr.cmp" 2>"$work/hr.err"
 	check 'grep -q "4 malformed row" "$work/hr.err"' "compare"
+	"$contend" compare -m workload "$d" "$d" >/dev/null 2>"$work/hr.err"
+	local rc=$?
+	check '[[ $rc == 2 && $(wc -l <"$work/hr.err") == 1 ]]' "compare -m workload: $(cat "$work/hr.err")"
 }
 
 # Allocator tuning in contend's environment does not reach the columns

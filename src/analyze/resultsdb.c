@@ -368,6 +368,14 @@ static int read_header(char *line, const char *extra, layout_t *L, ct_rdir_t *d,
 		return snprintf(err, len, "results.csv has no 'ns_per_op' column"), -1;
 	if (extra && L->metric[CT_M_EXTRA] < 0)
 		return snprintf(err, len, "results.csv has no column '%s'", extra), -1;
+	/* a key or text column is no figure: every row would read as malformed */
+	for (int k = 0; extra && k < C_NKEYS; k++)
+		if (strcmp(extra, key_col[k]) == 0 && k != C_THREADS && k != C_SIZE_BYTES &&
+		    k != C_REP)
+			return snprintf(err, len, "results.csv has no column '%s' that is numeric",
+					extra), -1;
+	if (extra && strcmp(extra, "alloc_stats") == 0)
+		return snprintf(err, len, "results.csv has no column '%s' that is numeric", extra), -1;
 	for (int m = 0; m < CT_NMETRICS; m++)
 		d->has_col[m] = L->metric[m] >= 0;
 	return 0;
