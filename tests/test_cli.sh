@@ -69,6 +69,7 @@ extra	unexpected argument 'extra'
 --timeout 1ns	--timeout: bad value '1e-09s': below 100ms
 --timeout 200ms --benchtime 1s	not above --benchtime
 -w churn -s 1MiB -P k=16777216 -t 2	the plan needs about
+-t 1-64 -n 10000 --max-count 100000	MiB of records
 -w ,smaug	empty item in list
 -m heap,,stack	empty item in list
 -P k=5,,batch=2	empty item in list

@@ -100,11 +100,28 @@ static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 			}
 }
 
+/* Every repetition's record stays in the parent (for the CIs and tables):
+ * a --max-count whose records would take more than a quarter of the
+ * machine's memory is refused as bad input, before anything is written. */
+static void check_records(const ct_study_t *s)
+{
+	const ct_config_t *cfg = s->cfg;
+	double bytes = (double)s->npts * (double)cfg->nallocs * cfg->max_count * sizeof *s->recs;
+	double mem = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+	if (mem > 0 && bytes > mem / 4)
+		ct_usage_error("--max-count: bad value '%u': %zu points x %zu allocators x %u "
+			       "repetitions need %.0f MiB of records, more than a quarter of the "
+			       "%.0f MiB of memory",
+			       cfg->max_count, s->npts, cfg->nallocs, cfg->max_count, bytes / 1048576,
+			       mem / 1048576);
+}
+
 static void plan(ct_study_t *s)
 {
 	size_t cap = 0;
 	for (size_t w = 0; w < s->cfg->nwl; w++)
 		plan_workload(s, s->cfg->wl[w], &cap);
+	check_records(s);
 	s->recs = calloc(s->npts * s->cfg->nallocs * s->cfg->max_count, sizeof *s->recs);
 	if (!s->recs) {
 		fprintf(stderr, "contend: out of memory for %zu points\n", s->npts);
@@ -465,6 +482,7 @@ static int setup(ct_study_t *s)
 		ct_note("%s", s->topo ? "cannot find my own executable" : err);
 		return CT_EXIT_FAIL;
 	}
+	plan(s);
 	if (ct_out_open(s, err, sizeof err)) {
 		fprintf(stderr, "contend: --out: %s\n", err);
 		return CT_EXIT_USAGE;
@@ -475,7 +493,6 @@ static int setup(ct_study_t *s)
 	if (!ct_counters_probe(s->counters, sizeof s->counters))
 		ct_note("hardware counters %s; cycles, instructions and cache misses left empty",
 			s->counters);
-	plan(s);
 	warn_oversubscription(s);
 	warn_cleared_env();
 	ct_out_header(s);
