@@ -157,8 +157,9 @@ static bool wait_exit(const _ct_child_t *c, uint64_t deadline, bool stoppable)
 		if (now >= deadline || (stoppable && *stop_flag))
 			return false;
 		uint64_t ms = (deadline - now) / 1000000u + 1;
+		uint64_t cap = c->pidfd >= 0 ? 3600000 : 50; /* without a pidfd: look again soon */
 		struct pollfd p = {.fd = c->pidfd, .events = POLLIN};
-		poll(&p, c->pidfd >= 0, (int)(ms < 50 || c->pidfd < 0 ? (ms < 50 ? ms : 50) : ms));
+		poll(&p, c->pidfd >= 0, (int)(ms < cap ? ms : cap));
 	}
 }
 

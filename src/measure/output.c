@@ -114,6 +114,8 @@ static const char csv_header[] =
 int ct_out_open(ct_study_t *s, char *err, size_t len)
 {
 	const ct_config_t *cfg = s->cfg;
+	struct stat st;
+	bool existed = stat(cfg->out, &st) == 0;
 	if (mkdir_p(cfg->out)) {
 		snprintf(err, len, "cannot create '%s': %s", cfg->out, strerror(errno));
 		return -1;
@@ -128,7 +130,8 @@ int ct_out_open(ct_study_t *s, char *err, size_t len)
 			unlink(p);
 		}
 		s->txt = NULL;
-		rmdir(cfg->out); /* only if it is empty, i.e. if it was ours */
+		if (!existed)
+			rmdir(cfg->out);
 		return -1;
 	}
 	return 0;
