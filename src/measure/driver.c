@@ -147,7 +147,7 @@ static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool cens
 			 (unsigned long long)p->hint[a], census, !census && cfg->latency);
 	for (int i = 0; i < CT_MAX_PARAMS; i++)
 		n += snprintf(cmd + n, sizeof cmd - (size_t)n, " %llu", (unsigned long long)p->param[i]);
-	n += snprintf(cmd + n, sizeof cmd - (size_t)n, "\n");
+	snprintf(cmd + n, sizeof cmd - (size_t)n, "\n");
 	memset(rec, 0, sizeof *rec);
 	rec->done = true;
 	int rc = _ct_child_send(c, cmd) == 0 ? _ct_child_line(c, line, sizeof line, cfg->timeout_ns)
