@@ -257,6 +257,42 @@ case_env_cleared() {
 	check 'grep -q "GLIBC_TUNABLES, MALLOC_CONF set in the environment\|MALLOC_CONF, GLIBC_TUNABLES set in the environment" "$work/env.err"'
 }
 
+# A signal at any moment, the closing tables and report included: the
+# exit status and machine.json agree (143 and incomplete, or 0 and
+# complete), and no allocator failure is recorded.
+case_signal_anytime() {
+	local i rc out
+	for i in 1 2 3 4 5 6 7 8; do
+		out=$work/sa$i
+		"$contend" run -w smaug -m heap -s 1KiB -t 1 -n 3 --benchtime 1ms -a glibc -o "$out" \
+			>/dev/null 2>&1 &
+		local pid=$!
+		sleep "0.$((i * 12))"
+		kill -TERM "$pid" 2>/dev/null
+		wait "$pid"; rc=$?
+		if [[ $rc == 0 ]]; then
+			check 'grep -q "\"complete\": true" "$out/machine.json"' "exit 0, run $i"
+		else
+			check '[[ $rc == 143 ]]' "exit $rc, run $i"
+			check '[[ ! -e $out/machine.json ]] || grep -q "\"complete\": false" "$out/machine.json"' "exit $rc, run $i"
+		fi
+		check '! grep -q failed "$out/results.csv" 2>/dev/null' "failure recorded, run $i"
+	done
+}
+
+# contend installed under a path LD_PRELOAD cannot carry: its census
+# interposer cannot load, which is an error, not silently missing B/op.
+case_census_path() {
+	preload_ok || return 77
+	local dir="$work/with space:colon"
+	mkdir -p "$dir" && cp "$contend" "$build/libctcensus.so" "$dir/"
+	timeout 60 "$dir/contend" run "${tiny[@]}" -a glibc -o "$work/cp" 2>"$work/cp.err"
+	local rc=$?
+	check '(( rc == 1 ))' "exit $rc"
+	check 'grep -q "error: glibc: no census" "$work/cp.err"' "$(cat "$work/cp.err")"
+	check '[[ $(col "$work/cp/results.csv" status) == ok ]]' "timed rows kept"
+}
+
 # ---------------------------------------------------------------- main
 
 cases=("$@")

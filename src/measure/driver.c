@@ -477,6 +477,7 @@ static int finish(ct_study_t *s, size_t usable)
 static int setup(ct_study_t *s)
 {
 	char err[4400];
+	catch_stops(); /* from here a signal is recorded, never a kill mid-write */
 	s->topo = ct_topo_open(err, sizeof err);
 	if (!s->topo || find_exe(s)) {
 		ct_note("%s", s->topo ? "cannot find my own executable" : err);
@@ -488,7 +489,6 @@ static int setup(ct_study_t *s)
 		return CT_EXIT_USAGE;
 	}
 	ct_topo_machine(s->topo, &s->machine);
-	catch_stops();
 	check_machine(s);
 	if (!ct_counters_probe(s->counters, sizeof s->counters))
 		ct_note("hardware counters %s; cycles, instructions and cache misses left empty",
