@@ -53,12 +53,18 @@ void ct_cli_run_usage(FILE *f)
 	      "                        added ones are at most half of the planned ones\n"
 	      "      --benchtime T     time per repetition, e.g. 30ms, or iterations, 1000x\n"
 	      "                        (default 5ms)\n"
-	      "      --timeout T       give up on one repetition after T (default 120s)\n"
+	      "      --timeout T       give up on a child's start, one repetition or its\n"
+	      "                        exit after T (default 120s; above --benchtime)\n"
 	      "  -o, --out DIR         results directory (default results/<date-time>)\n"
 	      "      --latency         add a latency round to each repetition: p50, p99,\n"
 	      "                        p99.9 and max per op (about +25%% time)\n"
-	      "  -q, --quiet           no tables on stdout\n"
-	      "  -h, --help            this text\n",
+	      "  -q, --quiet           no tables on stdout (allocator output discarded)\n"
+	      "  -h, --help            this text\n"
+	      "\n"
+	      "MALLOC_*, MIMALLOC_*, TCMALLOC_*, GLIBC_TUNABLES and LD_PRELOAD in the\n"
+	      "environment are not passed to the allocators (tune with NAME:key=value).\n"
+	      "Exit status: 0 all measured, 1 a repetition, allocator or census failed,\n"
+	      "2 bad input, 3 results could not be written, 128+N stopped by signal N.\n",
 	      f);
 }
 
