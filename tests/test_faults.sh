@@ -38,6 +38,8 @@ case_taskset() {
 	check 'grep -q "\"cores\": 1," "$work/ts/machine.json"'
 	check '[[ $(col "$work/ts/results.csv" threads_pinned | tr -d "\n") == 12 ]]' "both workers on CPU 0"
 	check 'grep -q oversubscribed "$work/ts.err"'
+	taskset -c 0 timeout 300 "$contend" selftest >"$work/ts.self" 2>&1
+	check 'grep -q "pinning .* 1 of 1 workers" "$work/ts.self"' "$(grep pinning "$work/ts.self")"
 }
 
 # running PID: alive and not a zombie (a zombie waits for a reaper this
