@@ -57,6 +57,15 @@ cases=$(cat <<CASES
 -w smaug -s 64MiB -t 1024	the plan needs about
 -P nosuch=1	no selected workload has this parameter
 -P k	want name=value
+-w churn -P k=	want name=value
+-w churn -P k=1,k=2	given twice
+-P copy=nosuch	copy is one of compiler, memcpy
+-P copy=memcpy,copy=compiler	given twice
+-w churn -P k=0	churn: k takes 1 to 16777216
+-w churn -P dist=2	churn: dist takes 0 to 1
+-w xfree -m pc -t 3	--threads: bad value '3': xfree pc pairs
+-w xfree -m remote,pc -t 1,2,5	--threads: bad value '5'
+-w xfree -P depth=0	xfree: depth takes 1 to 1024
 --ci-target 200	--ci-target
 --ci-target x	--ci-target
 -n 9 --max-count 3	below --count

@@ -8,8 +8,10 @@
  * compiler kept every malloc and free. */
 #include "runner.h"
 #include "test.h"
+#include "window.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 
 #define K 0x5bd1e995
 
@@ -88,6 +90,88 @@ static void calibration(const ct_topo_t *topo)
 	EXPECT(r2.rounds <= 4);
 }
 
+/* Overlap by hand: spans in ns, expected fractions worked out on paper. */
+static void overlap_by_hand(void)
+{
+	uint64_t a0[] = {0, 10}, a1[] = {100, 100};
+	EXPECT_EQ_D(ct_window_overlap(a0, a1, 2), 0.9);  /* 90 of 100 ns together */
+	uint64_t b0[] = {0, 60}, b1[] = {50, 100};
+	EXPECT_EQ_D(ct_window_overlap(b0, b1, 2), 0.0);  /* one after the other */
+	uint64_t c0[] = {0, 20, 40}, c1[] = {100, 80, 120};
+	EXPECT_EQ_D(ct_window_overlap(c0, c1, 3), 0.33333333333333331); /* 40..80 of 0..120 */
+	EXPECT_EQ_D(ct_window_overlap(b0, b1, 1), 1.0);  /* one thread is always together */
+	char why[128];
+	EXPECT(!ct_window_ok(0.94, 1.0, 2, 2, why, sizeof why) && strstr(why, "94%"));
+	EXPECT(ct_window_ok(0.0, 0.95, 1, 2, why, sizeof why)); /* overlap means nothing alone */
+	EXPECT(!ct_window_ok(1.0, 0.89, 2, 2, why, sizeof why) && strstr(why, "89%"));
+	/* 4 threads on 2 CPUs can each have half of one: 90% of 50% is enough,
+	 * and they cannot all run at once: overlap is not asked of them */
+	EXPECT(ct_window_ok(1.0, 0.46, 4, 2, why, sizeof why));
+	EXPECT(!ct_window_ok(1.0, 0.44, 4, 2, why, sizeof why));
+	EXPECT(ct_window_ok(0.0, 0.46, 4, 2, why, sizeof why));
+}
+
+typedef struct {
+	ct_gate_t *g;
+	uint64_t opened, after;
+} gate_arg_t;
+
+static void *gate_worker(void *p)
+{
+	gate_arg_t *a = p;
+	a->opened = ct_gate_pass(a->g);
+	a->after = ct_now_ns();
+	return NULL;
+}
+
+/* Every party leaves the gate with the same opening instant, and none
+ * before it; the gate can be closed and passed again. */
+static void gate(void)
+{
+	enum { N = 4 };
+	ct_gate_t g;
+	for (int round = 0; round < 3; round++) {
+		ct_gate_reset(&g, N, round == 2);
+		pthread_t t[N];
+		gate_arg_t a[N];
+		for (int i = 0; i < N; i++) {
+			a[i] = (gate_arg_t){.g = &g};
+			pthread_create(&t[i], NULL, gate_worker, &a[i]);
+		}
+		for (int i = 0; i < N; i++)
+			pthread_join(t[i], NULL);
+		for (int i = 0; i < N; i++) {
+			EXPECT_EQ_U(a[i].opened, a[0].opened);
+			EXPECT(a[i].opened != 0 && a[i].after >= a[i].opened);
+		}
+	}
+}
+
+/* A timed benchtime runs every thread until a stop one benchtime after the
+ * release, in whole chunks: the span covers the benchtime, each thread's
+ * share is a real fraction, operations were counted by the threads. */
+static void common_window(const ct_topo_t *topo)
+{
+	for (unsigned threads = 1; threads <= 2; threads++) {
+		ct_point_t p = point(&ct_wl_bilbo, "heap", 16, threads, "20ms");
+		ct_result_t r;
+		EXPECT_EQ_U(ct_run_point(topo, &p, &r), 0);
+		EXPECT_GE_D(r.wall_ns, 20e6);
+		EXPECT(r.overlap > 0 && r.overlap <= 1);
+		EXPECT(r.cpu_share_min > 0 && r.cpu_share_min <= 1.05);
+		EXPECT(r.ops >= threads && r.iters > 0);
+		/* throughput is all operations over the whole span */
+		EXPECT(fabs(r.ops_per_s - (double)r.ops * 1e9 / r.wall_ns) <= 1e-6 * r.ops_per_s);
+	}
+	/* lockstep workloads run the same calibrated count on every thread */
+	ct_point_t p = point(&ct_wl_xfree, "remote", 16, 2, "10ms");
+	for (int k = 0; k < ct_workload_nparams(&ct_wl_xfree); k++)
+		p.param[k] = ct_wl_xfree.params[k].def;
+	ct_result_t r;
+	EXPECT_EQ_U(ct_run_point(topo, &p, &r), 0);
+	EXPECT_EQ_U(r.ops, 2 * r.iters);
+}
+
 static void placement(const ct_topo_t *topo)
 {
 	ct_point_t p = point(&ct_wl_bilbo, "control", 16, 2, "100x");
@@ -133,8 +217,11 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "census") == 0) {
 		census(topo, t_census());
 	} else {
+		overlap_by_hand();
+		gate();
 		exact_totals(topo);
 		calibration(topo);
+		common_window(topo);
 		placement(topo);
 	}
 	ct_topo_close(topo);

@@ -43,10 +43,11 @@ enum { CHURN_HEAP };
 static const char *const churn_modes[] = {"heap", NULL};
 enum { P_K, P_BATCH, P_DIST };
 static const ct_param_t churn_params[] = {
-	{"k", "live objects per thread", 4096, 1, 1u << 24},
-	{"batch", "replacements done together: frees, then mallocs (objects)", 256, 1, 1u << 24},
-	{"dist", "object sizes: 0 = SIZE, 1 = uniform 16..SIZE", 0, 0, 1},
-	{NULL, NULL, 0, 0, 0},
+	{"k", "live objects per thread", 4096, 1, 1u << 24, NULL, false},
+	{"batch", "replacements done together: frees, then mallocs (objects)", 256, 1, 1u << 24, NULL,
+	 false},
+	{"dist", "object sizes: 0 = SIZE, 1 = uniform 16..SIZE", 0, 0, 1, NULL, false},
+	{NULL, NULL, 0, 0, 0, NULL, false},
 };
 
 #define CHURN_MIN 16 /* smallest size drawn with dist=1 */

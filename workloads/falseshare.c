@@ -52,8 +52,8 @@ enum { FS_ACTIVE, FS_PASSIVE };
 static const char *const fs_modes[] = {"active", "passive", NULL};
 enum { P_WRITES };
 static const ct_param_t fs_params[] = {
-	{"writes", "read-modify-writes of the object per operation", 100, 1, 1u << 24},
-	{NULL, NULL, 0, 0, 0},
+	{"writes", "read-modify-writes of the object per operation", 100, 1, 1u << 24, NULL, false},
+	{NULL, NULL, 0, 0, 0, NULL, false},
 };
 
 typedef struct {
@@ -179,4 +179,5 @@ const ct_workload_t ct_wl_falseshare = {
 	.teardown = fs_teardown,
 	.run = fs_run,
 	.heap_bytes = fs_heap_bytes,
+	.lockstep = true,
 };

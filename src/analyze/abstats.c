@@ -100,63 +100,11 @@ double ct_mwu_cdf(size_t n, size_t m, double u)
 
 /* ---------------------------------------------------------------- U test */
 
-typedef struct {
-	double v;
-	int first; /* 1: from x */
-} tagged_t;
-
-static int cmp_tagged(const void *a, const void *b)
-{
-	return cmp_double(&((const tagged_t *)a)->v, &((const tagged_t *)b)->v);
-}
-
-/* Rank sum of x with midranks; *ties gets sum(t^3 - t) over tie groups. */
-static double rank_sum_x(tagged_t *all, size_t N, double *ties)
-{
-	qsort(all, N, sizeof *all, cmp_tagged);
-	double rx = 0;
-	*ties = 0;
-	for (size_t i = 0; i < N;) {
-		size_t j = i;
-		while (j + 1 < N && all[j + 1].v == all[i].v)
-			j++;
-		double rank = (double)(i + j + 2) / 2, t = (double)(j - i + 1);
-		for (size_t k = i; k <= j; k++)
-			rx += all[k].first ? rank : 0;
-		*ties += t * t * t - t;
-		i = j + 1;
-	}
-	return rx;
-}
-
 void ct_mwu(const double *x, size_t n, const double *y, size_t m, ct_mwu_t *out)
 {
-	memset(out, 0, sizeof *out);
-	out->p = 1;
-	size_t N = n + m;
-	tagged_t *all = n && m ? malloc(N * sizeof *all) : NULL;
-	if (!all)
-		return;
-	for (size_t i = 0; i < n; i++)
-		all[i] = (tagged_t){x[i], 1};
-	for (size_t j = 0; j < m; j++)
-		all[n + j] = (tagged_t){y[j], 0};
-	double ties, rx = rank_sum_x(all, N, &ties);
-	free(all);
-	double u = rx - (double)n * (double)(n + 1) / 2, mid = (double)(n * m) / 2;
-	out->u = u;
-	if (ties == 0 && use_exact(n, m)) {
-		double lo = ct_mwu_cdf(n, m, u), hi = 1 - ct_mwu_cdf(n, m, u - 1);
-		out->p = fmin(1, 2 * fmin(lo, hi));
-		out->exact = true;
-		return;
-	}
-	double var = (double)(n * m) / 12.0 *
-		     ((double)(N + 1) - ties / ((double)N * (double)(N - 1)));
-	if (var <= 0)
-		return;
-	double z = fmax(0, fabs(u - mid) - 0.5) / sqrt(var);
-	out->p = fmin(1, erfc(z / sqrt(2.0)));
+	ct_mwu_result_t r;
+	ct_mwu_test(x, n, y, m, &r);
+	*out = (ct_mwu_t){.u = r.u, .p = r.p, .exact = r.exact};
 }
 
 /* ---------------------------------------------------------------- ratio CI */
@@ -195,66 +143,6 @@ static bool all_positive(const double *x, size_t n)
 	return true;
 }
 
-/* ---------------------------------------------------------------- pairwise differences
- * The Hodges-Lehmann estimate and the Moses bounds are order statistics of
- * the n*m differences a_j - b_i. They are found without forming them: with
- * a and b sorted, how many differences are <= t is one merge-like pass, and
- * bisecting t over the doubles in their bit order (at most 64 steps) lands
- * exactly on the k-th smallest. O((n+m) log) time and O(n+m) memory, where
- * sorting every difference took O(nm log nm) and 8nm bytes. */
-
-static size_t count_le(const double *a, size_t m, const double *b, size_t n, double t)
-{
-	size_t count = 0, p = 0; /* a_j - b_i <= t for i >= p, p rising with j */
-	for (size_t j = 0; j < m; j++) {
-		while (p < n && a[j] - b[p] > t)
-			p++;
-		count += n - p;
-	}
-	return count;
-}
-
-/* Doubles (finite) mapped to integers in the same order, and back. */
-static uint64_t dkey(double x)
-{
-	uint64_t u;
-	memcpy(&u, &x, sizeof u);
-	return (u >> 63) ? ~u : u | (1ull << 63);
-}
-
-static double dval(uint64_t k)
-{
-	uint64_t u = (k >> 63) ? k & ~(1ull << 63) : ~k;
-	double x;
-	memcpy(&x, &u, sizeof x);
-	return x;
-}
-
-/* The k-th smallest (1-based) of a_j - b_i. */
-static double kth_diff(const double *a, size_t m, const double *b, size_t n, size_t k)
-{
-	uint64_t lo = dkey(a[0] - b[n - 1]), hi = dkey(a[m - 1] - b[0]);
-	while (lo < hi) {
-		uint64_t mid = lo + (hi - lo) / 2;
-		if (count_le(a, m, b, n, dval(mid)) >= k)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return dval(lo);
-}
-
-static double *sorted_logs(const double *x, size_t n)
-{
-	double *v = malloc(n * sizeof *v);
-	if (!v)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		v[i] = log(x[i]);
-	qsort(v, n, sizeof *v, cmp_double);
-	return v;
-}
-
 int ct_ratio_ci(const double *y, size_t m, const double *x, size_t n, double conf,
 		ct_ratio_t *out)
 {
@@ -264,22 +152,24 @@ int ct_ratio_ci(const double *y, size_t m, const double *x, size_t n, double con
 	out->hl = NAN;
 	if (!n || !m || !all_positive(x, n) || !all_positive(y, m))
 		return 0;
-	double *a = sorted_logs(y, m), *b = sorted_logs(x, n);
-	if (!a || !b) {
-		free(a);
-		free(b);
+	double *lx = malloc(n * sizeof *lx), *ly = malloc(m * sizeof *ly), lo, hi, hl;
+	if (!lx || !ly)
+		return free(lx), free(ly), -1;
+	for (size_t i = 0; i < n; i++)
+		lx[i] = log(x[i]);
+	for (size_t j = 0; j < m; j++)
+		ly[j] = log(y[j]);
+	int rc = ct_mwu_shift_ci(lx, n, ly, m, 1 - conf, &lo, &hi, &hl);
+	free(lx);
+	free(ly);
+	if (rc < 0)
 		return -1;
-	}
-	size_t nm = n * m;
-	double mid = kth_diff(a, m, b, n, nm / 2 + 1);
-	out->hl = exp((nm % 2) ? mid : (kth_diff(a, m, b, n, nm / 2) + mid) / 2);
-	size_t k = moses_k(n, m, 1 - conf, &out->conf);
-	if (k >= 1 && k <= nm + 1 - k) {
-		out->lo = exp(kth_diff(a, m, b, n, k));
-		out->hi = exp(kth_diff(a, m, b, n, nm + 1 - k));
+	out->hl = exp(hl);
+	moses_k(n, m, 1 - conf, &out->conf); /* the level reached without ties */
+	if (rc == 1) { /* an end just off 0 must stay off 1: exp rounds it back */
+		out->lo = lo > 0 && exp(lo) <= 1 ? nextafter(1.0, 2.0) : exp(lo);
+		out->hi = hi < 0 && exp(hi) >= 1 ? nextafter(1.0, 0.0) : exp(hi);
 		out->has_ci = true;
 	}
-	free(a);
-	free(b);
 	return 0;
 }

@@ -3,17 +3,22 @@
  * interval for the ratio of two samples' levels. Used by `contend report`
  * (verdicts, contention factors) and `contend compare`.
  *
- * The ratio's interval is the Hodges–Lehmann / Moses interval of the shift
- * between log(y) and log(x): sort the n*m pairwise differences
- * log(y_j) - log(x_i) and take the order statistics at the Mann–Whitney
- * critical value. It assumes only that the two samples differ by a factor
- * (a shift on a log scale), its coverage is exact without ties, and it
- * excludes 1 exactly when the U test rejects at the same level — so a
- * verdict from the interval and a p-value never disagree. The point
- * estimate reported beside it is the ratio of the medians (what the seed's
- * tables and benchstat show); the Hodges–Lehmann estimate is kept too. */
+ * The test and the ratio's interval are common/mwu.h's: the U test with the
+ * exact permutation distribution of tied midranks up to CT_MWU_EXACT_MAX
+ * values in all (normal approximation with tie and continuity corrections
+ * above), and the interval of the shift between log(y) and log(x) that
+ * inverts the same test — the Hodges–Lehmann / Moses interval (order
+ * statistics of the n*m differences log(y_j) - log(x_i)) when nothing ties.
+ * It assumes only that the two samples differ by a factor (a shift on a log
+ * scale) and excludes 1 exactly when the U test rejects at the same level,
+ * ties included — so a verdict from the interval and a p-value never
+ * disagree. The point estimate reported beside it is the ratio of the
+ * medians (what the seed's tables and benchstat show); the Hodges–Lehmann
+ * estimate, always inside the interval, is kept too. */
 #ifndef CT_ABSTATS_H
 #define CT_ABSTATS_H
+
+#include "mwu.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,13 +26,8 @@
 typedef struct {
 	double u;     /* U of the first sample: pairs (x_i, y_j) with x_i > y_j, ties 1/2 */
 	double p;     /* two-sided p-value */
-	bool exact;   /* p from the exact null distribution (no ties, n + m <= CT_MWU_EXACT_MAX) */
+	bool exact;   /* p from the exact permutation distribution (n + m <= CT_MWU_EXACT_MAX) */
 } ct_mwu_t;
-
-/* Samples up to this combined size without ties get exact p-values and
- * intervals; larger ones the normal approximation (with tie and continuity
- * corrections). */
-#define CT_MWU_EXACT_MAX 50
 
 /* Two-sided Mann–Whitney U test of x[0..n) against y[0..m). n or m 0: p = 1. */
 void ct_mwu(const double *x, size_t n, const double *y, size_t m, ct_mwu_t *out);

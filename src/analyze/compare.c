@@ -2,8 +2,10 @@
  * directories (or two allocators, placements or tunable variants of one).
  * Per benchmark present in both — workload, mode, size, allocator,
  * placement, threads — the two medians with the half-width of their 95%
- * CIs, the change in %, the 95% CI of the change (abstats.h: the
- * Hodges–Lehmann/Moses interval of the ratio new/old), the Mann–Whitney p
+ * CIs, the change in % and its 95% CI from one estimator (abstats.h: the
+ * Hodges–Lehmann estimate of the factor new/old and the interval that
+ * inverts the Mann–Whitney test, so the change is always inside its
+ * interval, and the interval excludes 0% exactly when p < 0.05), the p
  * and "~" where p >= 0.05 (not significant). Entry point: ct_cmd_compare(). */
 #include "abstats.h"
 #include "contend.h"
@@ -41,8 +43,10 @@ void ct_compare_usage(FILE *f)
 	fputs("usage: contend compare [options] OLD NEW\n"
 	      "\n"
 	      "Per benchmark (workload/mode/size/alloc/place-threads) in both results\n"
-	      "directories: both medians (±95% CI), the change in %, its 95% CI, and the\n"
-	      "Mann-Whitney U p-value; '~' marks a change that is not significant (p >= 0.05).\n"
+	      "directories: both medians (±95% CI), the change in % (Hodges-Lehmann estimate\n"
+	      "of the factor new/old), its 95% CI (the one that inverts the test: it excludes\n"
+	      "0% exactly when p < 0.05) and the Mann-Whitney U p-value (exact with ties up\n"
+	      "to 50 repetitions in all); '~' marks a change that is not significant.\n"
 	      "OLD and NEW may be the same directory with --alloc or --place.\n"
 	      "\n"
 	      "  -a, --alloc OLD=NEW    compare allocator OLD of OLD with allocator NEW of NEW\n"
@@ -205,13 +209,14 @@ static void compare_row(const char *name, const double *x, size_t n, const doubl
 	ct_ratio_ci(y, m, x, n, 0.95, &r);
 	ct_mwu(x, n, y, m, &u);
 	bool sig = u.p < ALPHA;
-	snprintf(ch, sizeof ch, "%+.1f%%", 100 * (r.ratio - 1));
+	double change = isnan(r.hl) ? r.ratio : r.hl; /* the estimator of the interval */
+	snprintf(ch, sizeof ch, "%+.1f%%", 100 * (change - 1));
 	if (r.has_ci)
 		snprintf(ci, sizeof ci, "[%+.1f%%, %+.1f%%]", 100 * (r.lo - 1), 100 * (r.hi - 1));
 	else
 		snprintf(ci, sizeof ci, "[no CI]");
 	printf("%-*s  %14s  %14s  %8s %s  %-20s p=%.3f n=%zu+%zu\n", t->namew, name, a, b,
-	       isnan(r.ratio) ? "?" : ch, sig ? " " : "~", ci, u.p, n, m);
+	       isnan(change) ? "?" : ch, sig ? " " : "~", ci, u.p, n, m);
 	double mx = ct_median(x, n), my = ct_median(y, m);
 	if (mx > 0 && my > 0) {
 		t->sum_old += log(mx);

@@ -9,6 +9,7 @@
  * left out of the report. */
 #include "figures.h"
 #include "abstats.h"
+#include "report_fmt.h"
 #include "units.h"
 #include "verdict.h"
 
@@ -39,6 +40,8 @@ typedef struct {
 	unsigned th[256];
 	size_t nt;
 	int heap, stack;
+	double ylo, yhi;      /* the figure's lowest and highest value or CI end, over
+			       * every panel: one y-range for all of them */
 } fctx_t;
 
 /* ---------------------------------------------------------------- locating things */
@@ -125,6 +128,9 @@ static void begin(fctx_t *x, const char *title, size_t npanel)
 {
 	fputs("reset\nundefine pfile ptitle ltitle lcolor ldash xlab ylab\n", x->gp);
 	gp_str(x->gp, "ftitle", title);
+	x->ylo = INFINITY;
+	x->yhi = 0;
+	fprintf(x->gp, "tmin=%u; tmax=%u\n", x->nt ? x->th[0] : 1, x->nt ? x->th[x->nt - 1] : 1);
 	size_t cols = npanel > 1 ? 2 : 1;
 	fprintf(x->gp, "npanel=%zu; cols=%zu; rows=%zu\narray pfile[%zu]; array ptitle[%zu]\n",
 		npanel, cols, (npanel + cols - 1) / cols, npanel ? npanel : 1, npanel ? npanel : 1);
@@ -157,18 +163,23 @@ static void draw(fctx_t *x, const char *script, const char *name, const char *ki
 	snprintf(fig->svg, sizeof fig->svg, "figures/%s.svg", name);
 	snprintf(fig->png, sizeof fig->png, "figures/%s.png", name);
 	size_t rows = npanel > 1 ? (npanel + 1) / 2 : 1;
-	unsigned w = npanel > 1 ? 2 * PANEL_W : 2 * PANEL_W - 100, h = (unsigned)rows * PANEL_H + 50;
+	unsigned w = 2 * PANEL_W + 120, h = (unsigned)rows * PANEL_H + 60;
+	fprintf(x->gp, "figw=%u; figh=%u\n", w, h);
+	if (x->yhi > 0)
+		fprintf(x->gp, "ymin=%.6g; ymax=%.6g\n", x->ylo, x->yhi);
 	char p[PATH_MAX + 300];
 	file_path(x, fig->svg, p, sizeof p);
 	fprintf(x->gp, "set term svg size %u,%u dynamic font 'sans,11' background '#ffffff'\n", w, h);
 	fputs("set output ", x->gp);
 	gq(x->gp, p);
-	fprintf(x->gp, "\nload dir.'%s'\nset output\n", script);
+	/* a script that fails inside its multiplot must not take the next figures with it */
+	fprintf(x->gp, "\nload dir.'%s'\nunset multiplot\nset output\n", script);
 	file_path(x, fig->png, p, sizeof p);
 	fprintf(x->gp, "set term pngcairo size %u,%u font 'sans,10' background '#ffffff'\n", w, h);
 	fputs("set output ", x->gp);
 	gq(x->gp, p);
-	fprintf(x->gp, "\nload dir.'%s'\nset output\n", script);
+	/* a script that fails inside its multiplot must not take the next figures with it */
+	fprintf(x->gp, "\nload dir.'%s'\nunset multiplot\nset output\n", script);
 }
 
 /* ---------------------------------------------------------------- data */
@@ -197,14 +208,6 @@ static size_t pick_sizes(const uint64_t *all, size_t n, uint64_t *out, size_t ma
 	for (size_t i = 0; i < max; i++)
 		out[i] = all[(i * (n - 1)) / (max - 1)];
 	return max;
-}
-
-static size_t index_of(const uint64_t *v, size_t n, uint64_t x)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == x)
-			return i;
-	return 0;
 }
 
 #define MAX_MODES 3
@@ -273,17 +276,27 @@ static size_t line_setup(fctx_t *x, unsigned wl, size_t max, lines_t *L)
 			snprintf(t, sizeof t, "%s %s", ct_rstr(x->d, L->mode[m]),
 				 ct_format_size(L->sz[s], sz, sizeof sz));
 			gp_array_str(x->gp, "ltitle", n + 1, t);
-			double frac = L->nall > 1 ? (double)index_of(L->all, L->nall, L->sz[s]) /
-							    (double)(L->nall - 1) : 0.3;
-			fprintf(x->gp, "lcolor[%zu]=%.3f; ldash[%zu]=%zu\n", n + 1, frac, n + 1, m + 1);
+			/* a size keeps its colour in every mode and panel */
+			fprintf(x->gp, "lcolor[%zu]=%zu; ldash[%zu]=%zu\n", n + 1, s + 1, n + 1, m + 1);
 		}
 	return n;
 }
 
-/* threads, value and its CI (the value itself when there is none) */
-static void ci_row(FILE *f, unsigned t, double v, bool has_ci, double lo, double hi)
+/* threads, value and its CI (the value itself when there is none); the
+ * figure's y-range grows to hold it */
+static void track(fctx_t *x, double lo, double hi)
 {
-	fprintf(f, "%u %.6g %.6g %.6g\n", t, v, has_ci ? lo : v, has_ci ? hi : v);
+	if (lo > 0)
+		x->ylo = fmin(x->ylo, lo);
+	x->yhi = fmax(x->yhi, hi);
+}
+
+static void ci_row(fctx_t *x, FILE *f, unsigned t, double v, bool has_ci, double lo, double hi)
+{
+	if (!has_ci)
+		lo = hi = v;
+	fprintf(f, "%u %.6g %.6g %.6g\n", t, v, lo, hi);
+	track(x, lo, hi);
 }
 
 /* ---------------------------------------------------------------- figures */
@@ -310,8 +323,8 @@ static int fig_nsop(fctx_t *x, unsigned wl)
 					const ct_group_t *g = ct_rdir_find(x->d, wl, L.mode[m], L.sz[s],
 									   x->al[p], x->pl[p], x->th[t]);
 					if (g && g->nok)
-						ci_row(f, x->th[t], g->ns.median, g->ns.has_ci, g->ns.lo,
-						       g->ns.hi);
+						ci_row(x, f, x->th[t], g->ns.median, g->ns.has_ci,
+						       g->ns.lo, g->ns.hi);
 				}
 				fputs("\n\n", f);
 			}
@@ -322,11 +335,30 @@ static int fig_nsop(fctx_t *x, unsigned wl)
 	return 0;
 }
 
-static double cell_ratio(const fctx_t *x, unsigned wl, uint64_t size, size_t p, unsigned t)
+/* heap/stack of ns/op at one size, allocator and thread count, with its CI;
+ * ratio NAN when a side is missing. */
+static ct_ratio_t cell_ratio(const fctx_t *x, unsigned wl, uint64_t size, size_t p, unsigned t)
 {
 	const ct_group_t *h = ct_rdir_find(x->d, wl, (unsigned)x->heap, size, x->al[p], x->pl[p], t);
 	const ct_group_t *s = ct_rdir_find(x->d, wl, (unsigned)x->stack, size, x->al[p], x->pl[p], t);
-	return h && s && h->nok && s->nok && s->ns.median > 0 ? h->ns.median / s->ns.median : NAN;
+	ct_ratio_t q = {.ratio = NAN};
+	if (!h || !s || !h->nok || !s->nok ||
+	    ct_ratio_ci(h->v[CT_M_NS], h->nok, s->v[CT_M_NS], s->nok, 0.95, &q))
+		q = (ct_ratio_t){.ratio = NAN};
+	return q;
+}
+
+/* A heatmap cell: indices, ratio, whether its CI excludes 1, and the label
+ * exactly as the report's tables print it ("1.06x ~"). */
+static void heat_row(FILE *f, size_t t, size_t s, const ct_ratio_t *q)
+{
+	char v[16];
+	bool sig = q->has_ci && (q->lo > 1 || q->hi < 1);
+	_ct_fmt_num(q->ratio, v, sizeof v);
+	if (isnan(q->ratio))
+		fprintf(f, "%zu %zu NaN 1 \"no data\"\n", t, s); /* a blank cell says why */
+	else
+		fprintf(f, "%zu %zu %.4g %d \"%sx%s\"\n", t, s, q->ratio, sig, v, sig ? "" : " ~");
 }
 
 static int fig_heatmap(fctx_t *x, unsigned wl)
@@ -348,8 +380,9 @@ static int fig_heatmap(fctx_t *x, unsigned wl)
 			return -1;
 		for (size_t t = 0; t < x->nt; t++) {
 			for (size_t s = 0; s < nsz; s++) {
-				double r = cell_ratio(x, wl, sz[s], p, x->th[t]);
-				fprintf(f, "%zu %zu %.4g\n", t, s, r);
+				ct_ratio_t q = cell_ratio(x, wl, sz[s], p, x->th[t]);
+				double r = q.ratio;
+				heat_row(f, t, s, &q);
 				if (r > 0)
 					span = fmax(span, fmax(r, 1 / r));
 			}
@@ -370,21 +403,93 @@ static int fig_heatmap(fctx_t *x, unsigned wl)
 	return 0;
 }
 
-static void tput_line(fctx_t *x, FILE *f, unsigned wl, unsigned mode, uint64_t size, size_t p)
+/* ---------------------------------------------------------------- heap/stack ratio */
+
+static int fig_ratio(fctx_t *x, unsigned wl)
+{
+	char title[512], name[96], sw[64];
+	uint64_t all[128], sz[16];
+	size_t nall = ct_rdir_sizes(x->d, (int)wl, all, 128);
+	size_t nsz = pick_sizes(all, nall, sz, MAX_LINES_SIZES);
+	snprintf(title, sizeof title, "%s: heap/stack ns/op vs threads — %s", ct_rstr(x->d, wl),
+		 x->d->label);
+	snprintf(name, sizeof name, "ratio-%zu-%s", x->k, safe(ct_rstr(x->d, wl), sw, sizeof sw));
+	begin(x, title, x->ns);
+	fprintf(x->gp, "nline=%zu\narray ltitle[%zu]; array lcolor[%zu]; array ldash[%zu]\n", nsz,
+		nsz ? nsz : 1, nsz ? nsz : 1, nsz ? nsz : 1);
+	for (size_t s = 0; s < nsz; s++) {
+		char b[32];
+		gp_array_str(x->gp, "ltitle", s + 1, ct_format_size(sz[s], b, sizeof b));
+		fprintf(x->gp, "lcolor[%zu]=%zu; ldash[%zu]=1\n", s + 1, s + 1, s + 1);
+	}
+	for (size_t p = 0; p < x->ns; p++) {
+		char dn[160], path[PATH_MAX + 300];
+		snprintf(dn, sizeof dn, "%s-%zu", name, p);
+		FILE *f = data_file(x, dn, path, sizeof path);
+		if (!f)
+			return -1;
+		for (size_t s = 0; s < nsz; s++) {
+			for (size_t t = 0; t < x->nt; t++) {
+				ct_ratio_t q = cell_ratio(x, wl, sz[s], p, x->th[t]);
+				if (q.ratio > 0)
+					ci_row(x, f, x->th[t], q.ratio, q.has_ci, q.lo, q.hi);
+			}
+			fputs("\n\n", f);
+		}
+		fclose(f);
+		panel(x, p, path, x->al[p], x->pl[p]);
+	}
+	draw(x, "ratio.gp", name, "ratio", title, x->ns);
+	return 0;
+}
+
+/* Speedup of one line at threads th[t] over the smallest thread count,
+ * scaled to 1 thread; false when a side is missing. */
+static bool speedup(const fctx_t *x, unsigned wl, unsigned mode, uint64_t size, size_t p, size_t t,
+		    ct_ratio_t *r)
 {
 	const ct_group_t *b = ct_rdir_find(x->d, wl, mode, size, x->al[p], x->pl[p], x->th[0]);
-	for (size_t t = 0; t < x->nt && b && b->nok; t++) {
-		const ct_group_t *g = ct_rdir_find(x->d, wl, mode, size, x->al[p], x->pl[p], x->th[t]);
+	const ct_group_t *g = ct_rdir_find(x->d, wl, mode, size, x->al[p], x->pl[p], x->th[t]);
+	if (!b || !b->nok || !g || !g->nok ||
+	    ct_ratio_ci(g->v[CT_M_OPS], g->nok, b->v[CT_M_OPS], b->nok, 0.95, r) || isnan(r->ratio))
+		return false;
+	double k = (double)x->th[0];
+	r->ratio *= k, r->lo *= k, r->hi *= k;
+	r->has_ci &= t > 0; /* the baseline against itself has no interval */
+	return true;
+}
+
+/* The top of the throughput axis: the ideal line and every median fit with
+ * room to spare; one wide CI must not stretch the axis for everyone. */
+static double tput_cap(const fctx_t *x, unsigned wl, const lines_t *L)
+{
+	double top = x->th[x->nt - 1];
+	for (size_t p = 0; p < x->ns; p++)
+		for (size_t m = 0; m < L->nmode; m++)
+			for (size_t s = 0; s < L->nsz; s++)
+				for (size_t t = 0; t < x->nt; t++) {
+					ct_ratio_t r;
+					if (speedup(x, wl, L->mode[m], L->sz[s], p, t, &r))
+						top = fmax(top, r.ratio);
+				}
+	return top * 1.15;
+}
+
+static size_t tput_line(fctx_t *x, FILE *f, unsigned wl, unsigned mode, uint64_t size, size_t p,
+			double cap)
+{
+	size_t clipped = 0;
+	for (size_t t = 0; t < x->nt; t++) {
 		ct_ratio_t r;
-		if (!g || !g->nok || ct_ratio_ci(g->v[CT_M_OPS], g->nok, b->v[CT_M_OPS], b->nok, 0.95, &r) ||
-		    isnan(r.ratio))
+		if (!speedup(x, wl, mode, size, p, t, &r))
 			continue;
-		double k = (double)x->th[0]; /* speedup over the smallest thread count, scaled to 1 thread */
-		r.ratio *= k, r.lo *= k, r.hi *= k;
-		r.has_ci &= t > 0; /* the baseline against itself has no interval */
-		ci_row(f, x->th[t], r.ratio, r.has_ci, r.lo, r.hi);
+		bool cut = r.has_ci && r.hi > cap;
+		clipped += cut;
+		fprintf(f, "%u %.6g %.6g %.6g %d\n", x->th[t], r.ratio, r.has_ci ? r.lo : r.ratio,
+			r.has_ci ? r.hi : r.ratio, cut);
 	}
 	fputs("\n\n", f);
+	return clipped;
 }
 
 static int fig_throughput(fctx_t *x, unsigned wl)
@@ -399,7 +504,8 @@ static int fig_throughput(fctx_t *x, unsigned wl)
 	begin(x, title, x->ns);
 	lines_t L;
 	line_setup(x, wl, MAX_TPUT_SIZES, &L);
-	fprintf(x->gp, "tmax=%u\n", x->th[x->nt - 1]);
+	double cap = tput_cap(x, wl, &L);
+	size_t nclip = 0;
 	for (size_t p = 0; p < x->ns; p++) {
 		char dn[160], path[PATH_MAX + 300];
 		snprintf(dn, sizeof dn, "%s-%zu", name, p);
@@ -408,10 +514,11 @@ static int fig_throughput(fctx_t *x, unsigned wl)
 			return -1;
 		for (size_t m = 0; m < L.nmode; m++)
 			for (size_t s = 0; s < L.nsz; s++)
-				tput_line(x, f, wl, L.mode[m], L.sz[s], p);
+				nclip += tput_line(x, f, wl, L.mode[m], L.sz[s], p, cap);
 		fclose(f);
 		panel(x, p, path, x->al[p], x->pl[p]);
 	}
+	fprintf(x->gp, "ycap=%.6g; nclip=%zu\n", cap, nclip);
 	draw(x, "throughput.gp", name, "throughput", title, x->ns);
 	return 0;
 }
@@ -448,8 +555,8 @@ static int fig_latency(fctx_t *x, unsigned wl)
 		3 * nm, 3 * nm + 1, 3 * nm + 1, 3 * nm + 1);
 	for (size_t m = 0, n = 1; m < nm; m++)
 		for (int q = 0; q < 3; q++, n++)
-			fprintf(x->gp, "ltitle[%zu]='%s %s'; lcolor[%zu]=%.2f; ldash[%zu]=%zu\n", n,
-				ct_rstr(x->d, modes[m]), pct_name[q], n, 0.1 + 0.4 * q, n, m + 1);
+			fprintf(x->gp, "ltitle[%zu]='%s %s'; lcolor[%zu]=%d; ldash[%zu]=%zu\n", n,
+				ct_rstr(x->d, modes[m]), pct_name[q], n, q + 1, n, m + 1);
 	for (size_t p = 0; p < x->ns; p++) {
 		char dn[160], path[PATH_MAX + 300];
 		snprintf(dn, sizeof dn, "%s-%zu", name, p);
@@ -462,8 +569,11 @@ static int fig_latency(fctx_t *x, unsigned wl)
 					const ct_group_t *g = ct_rdir_find(x->d, wl, modes[m], size,
 									   x->al[p], x->pl[p], x->th[t]);
 					double v = g ? ct_median(g->v[pct_metric[q]], g->nok) : NAN;
-					if (v > 0)
+					if (v > 0) {
 						fprintf(f, "%u %.6g\n", x->th[t], v);
+						x->ylo = fmin(x->ylo, v);
+						x->yhi = fmax(x->yhi, v);
+					}
 				}
 				fputs("\n\n", f);
 			}
@@ -471,6 +581,72 @@ static int fig_latency(fctx_t *x, unsigned wl)
 		panel(x, p, path, x->al[p], x->pl[p]);
 	}
 	draw(x, "latency.gp", name, "latency", title, x->ns);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- contention */
+
+/* One line of the contention figure: per thread count, ns/op per thread
+ * and aggregate Mops/s, each median with its 95% CI. */
+static void cont_line(fctx_t *x, FILE *f, unsigned wl, unsigned mode, uint64_t size, size_t p,
+		      double *omax)
+{
+	for (size_t t = 0; t < x->nt; t++) {
+		const ct_group_t *g = ct_rdir_find(x->d, wl, mode, size, x->al[p], x->pl[p], x->th[t]);
+		if (!g || !g->nok)
+			continue;
+		ct_summary_t o;
+		ct_summarize(g->v[CT_M_OPS], g->nok, &o);
+		double olo = o.has_ci ? o.lo : o.median, ohi = o.has_ci ? o.hi : o.median;
+		if (!(o.median > 0)) /* no ops/s column: the throughput panel stays empty */
+			o.median = olo = ohi = NAN;
+		const ct_summary_t *ns = &g->ns;
+		double lo = ns->has_ci ? ns->lo : ns->median, hi = ns->has_ci ? ns->hi : ns->median;
+		fprintf(f, "%u %.6g %.6g %.6g %.6g %.6g %.6g\n", x->th[t], ns->median, lo, hi,
+			o.median / 1e6, olo / 1e6, ohi / 1e6);
+		track(x, lo, hi);
+		if (ohi > 0)
+			*omax = fmax(*omax, ohi / 1e6);
+	}
+	fputs("\n\n", f);
+}
+
+/* Contention workloads (no stack mode): every allocator in one panel, the
+ * cost per thread beside the aggregate throughput, at the middle size. */
+static int fig_contention(fctx_t *x, unsigned wl)
+{
+	char title[512], name[96], sw[64], b[32], path[PATH_MAX + 300];
+	uint64_t sz[128];
+	size_t nsz = ct_rdir_sizes(x->d, (int)wl, sz, 128);
+	unsigned modes[MAX_MODES];
+	size_t nm = workload_modes(x, wl, modes), n = 0;
+	if (!nsz || !nm || x->nt < 2)
+		return 0;
+	uint64_t size = sz[nsz / 2];
+	snprintf(title, sizeof title, "%s %s: contention, allocators side by side — %s",
+		 ct_rstr(x->d, wl), ct_format_size(size, b, sizeof b), x->d->label);
+	snprintf(name, sizeof name, "contention-%zu-%s", x->k, safe(ct_rstr(x->d, wl), sw, sizeof sw));
+	FILE *f = data_file(x, name, path, sizeof path);
+	if (!f)
+		return -1;
+	begin(x, title, 2);
+	fputs("undefine pfile\n", x->gp);
+	gp_str(x->gp, "pfile", path);
+	fprintf(x->gp, "nline=%zu\narray ltitle[%zu]; array lcolor[%zu]; array ldash[%zu]\n",
+		x->ns * nm, x->ns * nm + 1, x->ns * nm + 1, x->ns * nm + 1);
+	double omax = 0;
+	for (size_t p = 0; p < x->ns; p++)
+		for (size_t m = 0; m < nm; m++, n++) {
+			char t[256], sn[160];
+			ct_series_name(x->d, x->al[p], x->pl[p], sn, sizeof sn);
+			snprintf(t, sizeof t, nm > 1 ? "%s %s" : "%s", sn, ct_rstr(x->d, modes[m]));
+			gp_array_str(x->gp, "ltitle", n + 1, t);
+			fprintf(x->gp, "lcolor[%zu]=%zu; ldash[%zu]=%zu\n", n + 1, p + 1, n + 1, m + 1);
+			cont_line(x, f, wl, modes[m], size, p, &omax);
+		}
+	fclose(f);
+	fprintf(x->gp, "omax=%.6g\n", omax > 0 ? omax : 1);
+	draw(x, "contention.gp", name, "contention", title, 2);
 	return 0;
 }
 
@@ -511,16 +687,16 @@ static int fig_bandwidth(fctx_t *x)
 			modes[nm++] = x->d->groups[i].mode;
 	fprintf(x->gp, "nline=%zu\narray ltitle[%zu]; array lcolor[%zu]; array ldash[%zu]\n",
 		nm + 1, nm + 1, nm + 1, nm + 1);
-	fputs("ltitle[1]='smaug stack (by-value copy)'; lcolor[1]=0.1; ldash[1]=1\n", x->gp);
+	fputs("ltitle[1]='smaug stack copy'; lcolor[1]=1; ldash[1]=1\n", x->gp);
 	if (smaug >= 0 && x->stack >= 0)
 		bw_line(x, f, (unsigned)smaug, (unsigned)x->stack);
 	else
 		fputs("\n\n", f);
 	for (size_t m = 0; m < nm; m++) {
 		char t[96];
-		snprintf(t, sizeof t, "bandwidth %s (reference)", ct_rstr(x->d, modes[m]));
+		snprintf(t, sizeof t, "%s (reference)", ct_rstr(x->d, modes[m]));
 		gp_array_str(x->gp, "ltitle", m + 2, t);
-		fprintf(x->gp, "lcolor[%zu]=%.2f; ldash[%zu]=2\n", m + 2, 0.5 + 0.4 * (double)m / 32, m + 2);
+		fprintf(x->gp, "lcolor[%zu]=%zu; ldash[%zu]=2\n", m + 2, m + 2, m + 2);
 		bw_line(x, f, (unsigned)bw, modes[m]);
 	}
 	fclose(f);
@@ -545,7 +721,8 @@ static int dir_figures(fctx_t *x)
 		if (strcmp(ct_rstr(x->d, wl), "bandwidth") == 0)
 			continue;
 		bool both = has_mode(x, wl, x->heap) && has_mode(x, wl, x->stack);
-		if (fig_nsop(x, wl) || (both && fig_heatmap(x, wl)) ||
+		if (fig_nsop(x, wl) || (both && (fig_ratio(x, wl) || fig_heatmap(x, wl))) ||
+		    (!has_mode(x, wl, x->stack) && fig_contention(x, wl)) ||
 		    fig_throughput(x, wl) || fig_latency(x, wl))
 			return -1;
 	}

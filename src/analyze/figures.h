@@ -3,12 +3,17 @@
  * plots/ for each figure, once for SVG and once for PNG (REPORT/figures/NAME.svg, .png).
  *
  * Figures per results directory and workload: per-thread ns/op against
- * threads (nsop_threads.gp), the heap/stack ratio heatmap over sizes and
- * threads (heatmap.gp), throughput against threads with the ideal line
+ * threads (nsop_threads.gp); for workloads with heap and stack modes the
+ * heap/stack ratio against threads with its CI (ratio.gp) and as a heatmap
+ * over sizes and threads, undecided cells hatched (heatmap.gp); for the
+ * contention workloads (no stack mode) ns/op per thread and aggregate
+ * throughput with every allocator side by side (contention.gp); throughput
+ * against threads with the ideal line, wide CIs cut and marked
  * (throughput.gp); latency percentiles against threads when results.csv has
  * p50_ns/p99_ns columns (latency.gp); per directory the stack-copy bandwidth
  * against the memcpy reference when a `bandwidth` workload was run
- * (bandwidth.gp). Without gnuplot nothing is drawn and note says so. */
+ * (bandwidth.gp). Panels of one figure share their y-range and one legend.
+ * Without gnuplot nothing is drawn and note says so. */
 #ifndef CT_FIGURES_H
 #define CT_FIGURES_H
 
@@ -19,7 +24,8 @@
 
 typedef struct {
 	char title[512];
-	char kind[32];        /* "nsop", "heatmap", "throughput", "latency", "bandwidth" */
+	char kind[32];        /* "nsop", "ratio", "heatmap", "contention", "throughput",
+			       * "latency", "bandwidth" */
 	char group[96];       /* the same figure of every directory: "nsop-smaug" */
 	size_t dir;           /* index of the results directory */
 	char svg[256], png[256]; /* paths relative to the report directory; "" if not drawn */

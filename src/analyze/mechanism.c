@@ -4,7 +4,9 @@
  * switches that rise with threads (threads block: lock contention;
  * involuntary ones: oversubscription or preemption), and contention that
  * shows in time but in no counter (shared cache lines, atomics, memory
- * bandwidth). Entry point: ct_mechanisms() (verdict.h).
+ * bandwidth), and for cross-thread frees (xfree) the allocator's remote-free
+ * path with the waiting and each side's time that point at it. Entry point:
+ * ct_mechanisms() (verdict.h).
  *
  * Each rule is a function in rules[]; each looks at one workload, mode and
  * series (allocator and placement) at a time and prints at most one line,
@@ -176,7 +178,65 @@ static int rule_silent(const mctx_t *x)
 	return 1;
 }
 
-static int (*const rules[])(const mctx_t *) = {rule_faults, rule_vcsw, rule_ivcsw, rule_silent};
+/* The remote-free path each allocator takes (its version as in ALLOCATORS.md),
+ * by the allocator's name, "glibc:arena_max=1" matching "glibc". */
+static const struct {
+	const char *alloc, *path;
+} remote_paths[] = {
+	{"glibc", "free() puts a foreign chunk in the freeing thread's tcache (7 per size), the "
+		  "rest back into the owner's arena under its mutex, which the owner takes to "
+		  "refill"},
+	{"mimalloc", "a foreign free is one atomic push onto the page's thread-free list; the "
+		     "owner takes the whole list back when its free list runs dry: no lock"},
+	{"tcmalloc", "the object joins the freeing thread's cache whatever its owner; a consumer's "
+		     "cache overflows into the central list and a producer's refills from it, under "
+		     "its spinlock"},
+	{"jemalloc", "the object joins the freeing thread's tcache; a full bin is flushed to the "
+		     "owning arena's bin under its mutex, which the owner's refills take too"},
+};
+
+static const char *remote_path(const char *alloc)
+{
+	for (size_t i = 0; i < sizeof remote_paths / sizeof remote_paths[0]; i++) {
+		size_t n = strlen(remote_paths[i].alloc);
+		if (strncmp(alloc, remote_paths[i].alloc, n) == 0 &&
+		    (alloc[n] == '\0' || alloc[n] == ':' || alloc[n] == '/'))
+			return remote_paths[i].path;
+	}
+	return "the allocator's own remote-free path";
+}
+
+/* xfree's remote and pc modes: how much of ns/op is waiting, which side of
+ * a one-way hand-off is slower, and the remote-free path that explains it. */
+static int rule_remote_free(const mctx_t *x)
+{
+	const char *wl = ct_rstr(x->d, x->wl), *mode = ct_rstr(x->d, x->mode);
+	bool pc = strcmp(mode, "pc") == 0;
+	uint64_t sz[128];
+	bool xfree = strncmp(wl, "xfree", 5) == 0 && (wl[5] == '\0' || wl[5] == '/');
+	if (!xfree || (!pc && strcmp(mode, "remote") != 0) ||
+	    x->top == x->one || !ct_rdir_sizes(x->d, (int)x->wl, sz, 128))
+		return 0;
+	const ct_group_t *g = at(x, x->mode, sz[0], x->top);
+	double ns = med(g, CT_M_NS), wait = med(g, CT_M_WAIT);
+	if (!g || isnan(ns) || isnan(wait))
+		return 0;
+	const char *path = remote_path(ct_rstr(x->d, x->alloc));
+	if (!pc) {
+		say(x, "remote frees in a ring at %u threads, %s: %.3g ns/op, %.3g of it waiting; "
+		       "remote-free path: %s", x->top, ct_rstr(x->d, g->size), ns, wait, path);
+		return 1;
+	}
+	double p = med(g, CT_M_PROD), c = med(g, CT_M_CONS);
+	say(x, "remote frees one way at %u threads, %s: %.3g ns/op, %.3g of it waiting; producer "
+	       "%.3g ns/op, consumer %.3g: the %s is the bottleneck; remote-free path: %s",
+	    x->top, ct_rstr(x->d, g->size), ns, wait, p, c, p > c ? "producer (malloc)" :
+	    "consumer (free)", path);
+	return 1;
+}
+
+static int (*const rules[])(const mctx_t *) = {rule_remote_free, rule_faults, rule_vcsw,
+					       rule_ivcsw, rule_silent};
 
 /* ---------------------------------------------------------------- driver */
 

@@ -15,7 +15,8 @@
 
 void ct_report_opts_init(ct_report_opts_t *o)
 {
-	*o = (ct_report_opts_t){.out = NULL, .text = true, .figures = true};
+	*o = (ct_report_opts_t){.out = NULL, .text = true, .figures = true,
+				.margin = CT_MARGIN_DEFAULT};
 }
 
 void ct_report_usage(FILE *f)
@@ -23,13 +24,19 @@ void ct_report_usage(FILE *f)
 	fputs("usage: contend report [options] DIR...\n"
 	      "\n"
 	      "Judges each conclusion of the seed study on the results directories (HOLDS,\n"
-	      "FAILS or INCONCLUSIVE per allocator and thread count), with contention factors,\n"
-	      "likely mechanisms and figures. Several directories (one per machine) are put\n"
-	      "side by side. Writes report.txt, report.html (self-contained), data/ and\n"
-	      "figures/ into the report directory and prints the text report.\n"
+	      "FAILS, EQUAL or INCONCLUSIVE per allocator and thread count), with contention\n"
+	      "factors, likely mechanisms and figures. It opens with a claims x allocators x\n"
+	      "threads matrix and a trust panel (repetitions, CI widths, unstable points, load,\n"
+	      "governor, oversubscription, pinning, counters, VM: good / caution / do not\n"
+	      "trust, with what to do). Several directories (one per machine) are put side\n"
+	      "by side. Writes report.txt, report.html (self-contained), data/ and figures/\n"
+	      "into the report directory and prints the text report.\n"
 	      "\n"
 	      "  -o, --out DIR      report directory (default DIR/report for one directory,\n"
 	      "                     ./contend-report for several)\n"
+	      "  -m, --margin PCT   margin of practical equivalence around each claim's\n"
+	      "                     threshold, in percent (default 5; 0 to 50): a ratio whose\n"
+	      "                     whole CI is within it is EQUAL, not HOLDS or FAILS\n"
 	      "  -q, --quiet        do not print the text report\n"
 	      "      --no-figures   skip the figures (no gnuplot run)\n"
 	      "  -h, --help         this text\n",
@@ -77,7 +84,7 @@ static int load_all(ct_report_t *r, int ndirs, char **dirs)
 static int analyse(ct_report_t *r)
 {
 	for (size_t k = 0; k < r->ndirs; k++)
-		if (ct_verdicts_eval(&r->dirs[k], &r->v[k]) ||
+		if (ct_verdicts_eval_margin(&r->dirs[k], r->margin, &r->v[k]) ||
 		    ct_contention_eval(&r->dirs[k], &r->c[k].v, &r->c[k].n)) {
 			fprintf(stderr, "contend: report: out of memory\n");
 			return CT_EXIT_FAIL;
@@ -153,6 +160,7 @@ int ct_report(int ndirs, char **dirs, const ct_report_opts_t *o)
 		fprintf(stderr, "contend: report: DIR: missing\n");
 		return CT_EXIT_USAGE;
 	}
+	r.margin = o->margin;
 	int rc = load_all(&r, ndirs, dirs);
 	if (!rc)
 		rc = analyse(&r);
@@ -168,10 +176,25 @@ int ct_report(int ndirs, char **dirs, const ct_report_opts_t *o)
 
 /* ---------------------------------------------------------------- command line */
 
+/* "5", "5%" or "2.5" percent, 0 to CT_MARGIN_MAX; exits 2 otherwise. */
+static double parse_margin(const char *arg)
+{
+	char *end;
+	errno = 0;
+	double pct = strtod(arg, &end);
+	if (end != arg && *end == '%')
+		end++;
+	if (end == arg || *end || errno || !(pct >= 0 && pct <= 100 * CT_MARGIN_MAX))
+		ct_usage_error("--margin: bad value '%s': a percentage from 0 to %g", arg,
+			       100 * CT_MARGIN_MAX);
+	return pct / 100;
+}
+
 int ct_cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"out", required_argument, NULL, 'o'},
+		{"margin", required_argument, NULL, 'm'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"no-figures", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
@@ -181,9 +204,10 @@ int ct_cmd_report(int argc, char **argv)
 	ct_report_opts_init(&o);
 	opterr = 0;
 	optind = 1;
-	for (int c; (c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1;) {
+	for (int c; (c = getopt_long(argc, argv, ":o:m:qh", longopts, NULL)) != -1;) {
 		switch (c) {
 		case 'o': o.out = optarg; break;
+		case 'm': o.margin = parse_margin(optarg); break;
 		case 'q': o.text = false; break;
 		case 'F': o.figures = false; break;
 		case 'h': ct_report_usage(stdout); return 0;

@@ -3,9 +3,12 @@
  * ct_report() reads one or more results directories (one per machine) and
  * writes, into the report directory: report.txt (also printed), report.html
  * (self-contained: figures embedded, nothing fetched), data/ (figure data)
- * and figures/ (SVG and PNG) (figures.h). The verdicts come first (verdict.h), then
- * contention factors and likely mechanisms, then the figures, then the
- * machines side by side. `contend run` calls it at the end of a study.
+ * and figures/ (SVG and PNG) (figures.h). First the answer at a glance: the
+ * claims x allocators x threads matrix and the trust panel (report_glance.c,
+ * report_trust.c); then the verdicts in detail (verdict.h), likely
+ * mechanisms, the figures, contention, the seed-layout tables
+ * (report_seed.c) and the machines side by side. `contend run` calls it at
+ * the end of a study.
  *
  * ct_compare() prints, per benchmark present in both, the two medians, the
  * change with its 95% CI and a Mann–Whitney p-value (compare.c). */
@@ -20,9 +23,10 @@ typedef struct {
 			   * ./contend-report for several */
 	bool text;        /* print the text report on stdout (it is saved either way) */
 	bool figures;     /* draw the figures (needs gnuplot; skipped with a note otherwise) */
+	double margin;    /* practical equivalence around each threshold (0.05: 5%, verdict.h) */
 } ct_report_opts_t;
 
-/* Defaults: out NULL, text on, figures on. */
+/* Defaults: out NULL, text on, figures on, margin CT_MARGIN_DEFAULT. */
 void ct_report_opts_init(ct_report_opts_t *o);
 
 /* Report on dirs[0..ndirs). Returns 0; 2 on bad input (a directory that is

@@ -1,8 +1,11 @@
 /* report_html.c — report.html: one self-contained page, readable offline.
- * Verdicts first (one table per claim, machines side by side), likely
- * mechanisms, then the figures (PNG embedded as base64 data URIs, one
- * column per machine), the contention factors, the stack-vs-heap tables in
- * the seed's layout, then the machines. Nothing refers to the network.
+ * A table of contents, then the first screen: per machine the claims matrix
+ * beside the trust panel, and a paragraph per allocator (report_glance.c,
+ * report_trust.c); then the trust lines in full, the verdicts in detail (one
+ * table per claim, machines side by side), likely mechanisms, the figures
+ * (PNG embedded as base64 data URIs, one column per machine), contention
+ * (its figures and factors), the stack-vs-heap tables in the seed's layout
+ * (report_seed.c), then the machines. Nothing refers to the network.
  * Entry point: _ct_report_html(). */
 #include "contend.h"
 #include "report_parts.h"
@@ -12,17 +15,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Colours: a colour-blind-safe pair (blue holds, orange fails), and none for
+ * undecided cells, which keep their grey text: colour means "decided". */
 static const char css[] =
-	"body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1400px;color:#222;"
-	"padding:0 1em}h1{margin-bottom:.2em}h2{border-bottom:2px solid #ccc;margin-top:1.6em}"
-	"table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;"
-	"padding:3px 7px;vertical-align:top}th{background:#f2f2f2}td.num{text-align:right;"
-	"font-variant-numeric:tabular-nums}.HOLDS{background:#d9f2d9}.FAILS{background:#f8d4d4}"
-	".INCONCLUSIVE{background:#fdf0c8}.NA{color:#999}small{color:#444}.seed{color:#555;"
-	"font-style:italic;margin:.2em 0}.partial{background:#fdf0c8;border:1px solid #e0b000;"
-	"padding:.4em .8em}.grid{display:grid;gap:1em}.grid img{width:100%;height:auto;"
-	"border:1px solid #ddd}.legend{color:#444;font-size:.9em}code{background:#f4f4f4}"
-	"td.k{font-family:monospace;white-space:nowrap}\n";
+	"body{font-family:system-ui,sans-serif;margin:.6em auto;max-width:1400px;color:#222;"
+	"padding:0 .8em;font-size:14px}h1{margin:.1em 0;font-size:1.5em}h2{border-bottom:2px solid "
+	"#ccc;margin-top:1.6em}table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px "
+	"solid #ccc;padding:3px 7px;vertical-align:top}th{background:#f2f2f2}td.num{text-align:right;"
+	"font-variant-numeric:tabular-nums}.HOLDS{background:#cfe3f6;color:#08306b}"
+	".FAILS{background:#fdd0a2;color:#7f2704}.INCONCLUSIVE{background:#fff;color:#666}"
+	".EQUAL{background:#e7e1ef;color:#3f007d}.NA{color:#999}small{color:#444}.seed{color:#555;font-style:italic;margin:.2em 0}"
+	".partial{background:#fff0c2;border:1px solid #e0b000;padding:.4em .8em}.grid{display:grid;"
+	"gap:1em}.grid img{width:100%;height:auto;border:1px solid #ddd}.legend{color:#444;"
+	"font-size:.9em}code{background:#f4f4f4}td.k{font-family:monospace;white-space:nowrap}"
+	"nav.toc{font-size:.9em;margin:.2em 0 .4em}nav.toc a{margin-right:.9em}"
+	".glance{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start;margin:.3em 0}"
+	"div.matrix{max-width:100%;overflow-x:auto}.glance>div.trust{flex:1 1 340px}table.matrix{margin:0;font-size:11px}"
+	"table.matrix td,table.matrix th{padding:1px 3px;white-space:nowrap;text-align:center}"
+	"table.matrix caption{text-align:left;font-weight:600;font-size:12px}"
+	"table.matrix td.gap{text-align:left}td.gap div{width:0;min-width:100%;white-space:normal}"
+	".grp{border-left:2px solid #888}div.trust{font-size:11px}div.trust table{margin:0}"
+	"div.trust td,div.trust th{padding:1px 4px;text-align:left;font-weight:normal}"
+	"div.trust td:first-child{white-space:nowrap}div.trust p{margin:0 0 .2em}.t-good{background:#cfe3f6}"
+	".t-caution{background:#ffe9a8}.t-bad{background:#e66100;color:#fff;font-weight:700}"
+	"p.overall{padding:2px 5px}p.para{margin:.2em 0;font-size:.92em}abbr{color:#444}"
+	"td.rise{background:#fdd0a2}td.fall{background:#cfe3f6}td.undecided{color:#777}td.seedv{color:#555;font-style:italic}\n";
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -62,22 +79,22 @@ static int base64_file(FILE *f, const char *path)
 
 /* ---------------------------------------------------------------- head */
 
+static const char *const toc[][2] = {
+	{"verdicts", "Verdicts"}, {"trust", "Trust"}, {"claims", "Claims in detail"},
+	{"mechanisms", "Mechanisms"}, {"figures", "Figures"}, {"contention", "Contention"},
+	{"tables", "Seed tables"}, {"machines", "Machines"},
+};
+
 static void head(const ct_report_t *r, FILE *f)
 {
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		   "<title>contend report</title>\n<style>%s</style></head><body>\n", css);
-	fputs("<h1>contend report</h1>\n<p class=\"legend\">Do the single-threaded stack-vs-heap "
-	      "conclusions of the Bilbo/Smaug study hold on N pinned threads, under each "
-	      "allocator? One column group per machine.</p>\n<ul>\n", f);
-	for (size_t k = 0; k < r->ndirs; k++) {
-		char line[2048];
-		_ct_report_dir_line(r, k, line, sizeof line);
-		fputs("<li>", f);
-		esc(f, line);
-		fputs("</li>\n", f);
-	}
-	fputs("</ul>\n", f);
+	fputs("<h1>contend report</h1>\n<nav class=\"toc\">", f);
+	for (size_t i = 0; i < sizeof toc / sizeof toc[0]; i++)
+		fprintf(f, "<a href=\"#%s\">%s</a>", toc[i][0], toc[i][1]);
+	fputs("</nav>\n<p class=\"legend\">Do the single-threaded stack-vs-heap conclusions of "
+	      "the Bilbo/Smaug study hold on N pinned threads, under each allocator?</p>\n", f);
 	for (size_t k = 0; k < r->ndirs; k++)
 		if (!r->dirs[k].complete)
 			fprintf(f, "<p class=\"partial\"><b>Partial study</b> [%zu]: machine.json says "
@@ -85,41 +102,50 @@ static void head(const ct_report_t *r, FILE *f)
 				   "below covers what it finished.</p>\n", k + 1);
 }
 
-/* ---------------------------------------------------------------- verdicts */
-
-static size_t alloc_names(const ct_report_t *r, const char **names, size_t max)
+/* The first screen: per machine the claims matrix beside the trust panel,
+ * then a paragraph per allocator. */
+static void glance(const ct_report_t *r, FILE *f)
 {
-	size_t n = 0;
+	fputs("<section id=\"verdicts\">\n", f);
 	for (size_t k = 0; k < r->ndirs; k++) {
-		const ct_rdir_t *d = &r->dirs[k];
-		unsigned al[64], pl[64];
-		size_t ns = ct_series(d, al, pl, 64);
-		for (size_t s = 0; s < ns; s++) {
-			char name[160];
-			ct_series_name(d, al[s], pl[s], name, sizeof name);
-			size_t i = 0;
-			while (i < n && strcmp(names[i], name) != 0)
-				i++;
-			if (i == n && n < max && (names[n] = strdup(name)))
-				n++;
-		}
+		fputs("<div class=\"glance\">\n", f);
+		_ct_glance_html(r, k, f);
+		_ct_trust_html(r, k, f, true);
+		fputs("</div>\n", f);
 	}
-	return n;
+	fputs("<p class=\"legend\">H holds, F fails: the ratio's CI is wholly beyond the claim's "
+	      "threshold by more than the margin, on its side or the other (coloured); = equal: "
+	      "the CI lies within the margin of the threshold, no practical difference (coloured); "
+	      "? inconclusive: anything else (not coloured); base: the baseline of a contention claim; —: not measured (hover for "
+	      "why). The number is the ratio that decided; hover a cell for its CI.</p>\n", f);
+	for (size_t k = 0; k < r->ndirs; k++) {
+		fprintf(f, "<div class=\"paras\"><p class=\"para\"><b>[%zu] ", k + 1);
+		esc(f, r->dirs[k].label);
+		fputs("</b></p>\n", f);
+		_ct_paragraphs(r, k, f, true);
+		fputs("</div>\n", f);
+	}
+	fputs("</section>\n", f);
 }
 
-/* The series of d called name, or false. */
-static bool series_named(const ct_rdir_t *d, const char *name, unsigned *al, unsigned *pl)
+static void trust(const ct_report_t *r, FILE *f)
 {
-	unsigned a[64], p[64];
-	size_t ns = ct_series(d, a, p, 64);
-	for (size_t s = 0; s < ns; s++) {
-		char n[160];
-		ct_series_name(d, a[s], p[s], n, sizeof n);
-		if (strcmp(n, name) == 0)
-			return *al = a[s], *pl = p[s], true;
+	fputs("<h2 id=\"trust\">How far to trust it</h2>\n<p class=\"legend\">Each line: a plain "
+	      "verdict, what was found, and what to do about it.</p>\n", f);
+	for (size_t k = 0; k < r->ndirs; k++) {
+		fprintf(f, "<h3>[%zu] ", k + 1);
+		esc(f, r->dirs[k].label);
+		fputs("</h3>\n<ul>\n", f);
+		char line[2048];
+		_ct_report_dir_line(r, k, line, sizeof line);
+		fputs("<li>", f);
+		esc(f, line);
+		fputs("</li></ul>\n", f);
+		_ct_trust_html(r, k, f, false);
 	}
-	return false;
 }
+
+/* ---------------------------------------------------------------- verdicts */
 
 static void machine_header(const ct_report_t *r, FILE *f, const char *first, int per_thread_cols)
 {
@@ -146,16 +172,22 @@ static void verdict_cell(const ct_report_t *r, size_t k, const ct_claim_t *c, co
 {
 	const ct_rdir_t *d = &r->dirs[k];
 	unsigned al, pl;
-	const ct_vrow_t *row = series_named(d, name, &al, &pl) ? ct_verdict_find(&r->v[k], c, al, pl, th)
+	const ct_vrow_t *row = _ct_series_named(d, name, &al, &pl) ? ct_verdict_find(&r->v[k], c, al, pl, th)
 							       : NULL;
+	char why[512];
 	if (!row) {
-		fputs("<td class=\"NA\">—</td>", f);
+		if (_ct_claim_judged(r, k, c))
+			_ct_cell_gap(d, c, name, th, why, sizeof why);
+		else
+			snprintf(why, sizeof why, "[%zu] cannot judge %s at all: see above", k + 1, c->id);
+		fputs("<td class=\"NA\">—<br><small>", f);
+		esc(f, why);
+		fputs("</small></td>", f);
 		return;
 	}
-	char why[512];
 	ct_vrow_why(d, row, why, sizeof why);
-	fprintf(f, "<td class=\"%s\"><b>%s</b><br><small>", ct_verdict_name(row->v),
-		ct_verdict_name(row->v));
+	const ct_outcome_style_t *st = _ct_outcome_style(row->v);
+	fprintf(f, "<td class=\"%s\"><b>%s</b><br><small>", st->cls, st->word);
 	esc(f, why);
 	fputs("</small></td>", f);
 }
@@ -169,7 +201,22 @@ static void claim_table(const ct_report_t *r, const ct_claim_t *c, const char **
 	esc(f, c->claim);
 	fputs("</h3>\n<p class=\"seed\">seed: “", f);
 	esc(f, c->seed);
-	fputs("”</p>\n<table>\n", f);
+	fputs("”</p>\n", f);
+	size_t judged = 0;
+	for (size_t k = 0; k < r->ndirs; k++) {
+		char why[512], cmd[1200];
+		if (_ct_claim_judged(r, k, c) && ++judged)
+			continue;
+		_ct_claim_gap(&r->dirs[k], c, why, sizeof why, cmd, sizeof cmd);
+		fprintf(f, "<p class=\"partial\">[%zu] not judged: ", k + 1);
+		esc(f, why);
+		fputs(". To fill it: <code>", f);
+		esc(f, cmd);
+		fputs("</code></p>\n", f);
+	}
+	if (!judged)
+		return;
+	fputs("<table>\n", f);
 	machine_header(r, f, "allocator", 1);
 	for (size_t a = 0; a < na; a++) {
 		fputs("<tr><th>", f);
@@ -189,14 +236,19 @@ static void claim_table(const ct_report_t *r, const ct_claim_t *c, const char **
 static void verdicts(const ct_report_t *r, FILE *f)
 {
 	const char *names[64];
-	size_t na = alloc_names(r, names, 64);
-	fputs("<h2 id=\"verdicts\">Verdicts</h2>\n<p class=\"legend\">Each cell: the verdict, then "
-	      "the numbers that decided it — a ratio of medians with its 95% confidence interval "
-	      "(Hodges–Lehmann/Moses, distribution-free). A point <b>HOLDS</b> when the whole "
-	      "interval is on the claim's side of the threshold, <b>FAILS</b> when it is all on "
-	      "the other side, and is <b>INCONCLUSIVE</b> when it straddles the threshold. A claim "
-	      "over several sizes holds only where it holds at every size; the size shown is the "
-	      "weakest holding one, the clearest failure, or an undecided one.</p>\n", f);
+	size_t na = _ct_series_names(r, names, 64);
+	fprintf(f, "<h2 id=\"claims\">Claims in detail</h2>\n<p class=\"legend\">Margin of practical "
+		   "equivalence: <b>%g%%</b> around each threshold (<code>--margin</code>). Each cell: "
+		   "the verdict, then the numbers that decided it — a ratio of medians with its "
+		   "confidence interval (Hodges–Lehmann/Moses, distribution-free), in percent when "
+		   "near 1. A point <b>HOLDS</b> when the whole interval is beyond the threshold on "
+		   "the claim's side by more than the margin, <b>FAILS</b> when it is all beyond it "
+		   "on the other side, is <b class=\"EQUAL\">EQUAL</b> when it lies within the "
+		   "margin of the threshold (no practical difference), and is <b>INCONCLUSIVE</b> "
+		   "otherwise. Over k sizes a claim FAILS if a size fails and is EQUAL if one is "
+		   "equal, each interval at 1 − 5%%/k so that all k hold together at 95%%; it HOLDS "
+		   "if every size holds on its own 95%% interval. The cell names the sizes of each "
+		   "outcome.</p>\n", 100 * r->margin);
 	for (size_t c = 0; c < ct_nclaims; c++)
 		claim_table(r, &ct_claims[c], names, na, f);
 	for (size_t a = 0; a < na; a++)
@@ -251,15 +303,13 @@ static void figure(const ct_report_t *r, const ct_figure_t *fig, FILE *f)
 	fputs("</small></figcaption></figure>\n", f);
 }
 
-static void figures(const ct_report_t *r, const ct_figures_t *F, FILE *f)
+/* The figures of one kind (contention) or of every other kind, one row per
+ * figure group with a column per machine. */
+static void figure_rows(const ct_report_t *r, const ct_figures_t *F, bool contention, FILE *f)
 {
-	fputs("<h2 id=\"figures\">Figures</h2>\n", f);
-	if (F->note[0]) {
-		fputs("<p class=\"partial\">", f);
-		esc(f, F->note);
-		fputs("</p>\n", f);
-	}
 	for (size_t i = 0; i < F->n; i++) {
+		if ((strcmp(F->fig[i].kind, "contention") == 0) != contention)
+			continue;
 		bool first = true;
 		for (size_t j = 0; j < i; j++)
 			first &= strcmp(F->fig[j].group, F->fig[i].group) != 0;
@@ -274,10 +324,25 @@ static void figures(const ct_report_t *r, const ct_figures_t *F, FILE *f)
 			if (j < F->n)
 				figure(r, &F->fig[j], f);
 			else
-				fputs("<div></div>\n", f);
+				fputs("<div class=\"NA\"><small>no such figure for this machine: it did "
+				      "not run this workload at two or more thread counts</small></div>\n", f);
 		}
 		fputs("</div>\n", f);
 	}
+}
+
+static void figures(const ct_report_t *r, const ct_figures_t *F, FILE *f)
+{
+	fputs("<h2 id=\"figures\">Figures</h2>\n<p class=\"legend\">Per workload: ns/op per "
+	      "thread, the heap/stack ratio (above 1 the stack is faster), the ratio as a heatmap "
+	      "(hatched, with ~: its 95% CI includes 1), and throughput against the ideal. Panels "
+	      "of a figure share their axes; one legend per figure.</p>\n", f);
+	if (F->note[0]) {
+		fputs("<p class=\"partial\">", f);
+		esc(f, F->note);
+		fputs("</p>\n", f);
+	}
+	figure_rows(r, F, false, f);
 }
 
 /* ---------------------------------------------------------------- contention */
@@ -294,20 +359,27 @@ static void contention_row(const ct_rdir_t *d, const ct_contention_t *c, FILE *f
 	}
 	if (!isnan(c->eff.ratio))
 		snprintf(eff, sizeof eff, "%.0f%%", 100 * c->eff.ratio);
-	const char *cls = !c->cf.has_ci ? "" : c->cf.lo > 1.1 ? " class=\"FAILS\""
-		       : c->cf.hi < 0.9 ? " class=\"HOLDS\"" : "";
+	/* the text report's marks: ^ rises, v falls (the CI excludes 1); colour only then */
+	bool up = c->cf.has_ci && c->cf.lo > 1, down = c->cf.has_ci && c->cf.hi < 1;
+	const char *cls = up ? " rise" : down ? " fall" : "";
+	strcat(v, up ? " ^" : down ? " v" : "");
 	fprintf(f, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", ct_rstr(d, c->g->workload),
 		ct_rstr(d, c->g->mode), ct_rstr(d, c->g->size));
 	esc(f, name);
-	fprintf(f, "</td><td class=\"num\">%u</td><td class=\"num\"%s>%s</td><td class=\"num\">%s</td>"
+	fprintf(f, "</td><td class=\"num\">%u</td><td class=\"num%s\">%s</td><td class=\"num\">%s</td>"
 		   "<td class=\"num\">%s</td></tr>\n", c->g->threads, cls, v, ci, eff);
 }
 
-static void contention(const ct_report_t *r, FILE *f)
+static void contention(const ct_report_t *r, const ct_figures_t *F, FILE *f)
 {
-	fputs("<h2 id=\"contention\">Contention factors</h2>\n<p class=\"legend\">ns/op per thread "
-	      "at N threads ÷ at the smallest thread count, with its 95% CI (1.00: no contention); "
-	      "efficiency = ops/s at N ÷ (N × ops/s at 1 thread), 100% is perfect scaling.</p>\n", f);
+	fputs("<h2 id=\"contention\">Contention</h2>\n<p class=\"legend\">The contention "
+	      "workloads, every allocator side by side: ns/op per thread and the throughput of all "
+	      "threads against threads.</p>\n", f);
+	figure_rows(r, F, true, f);
+	fputs("<h3>Contention factors</h3>\n<p class=\"legend\">ns/op per thread at N threads ÷ "
+	      "at the smallest thread count, with its 95% CI (1.00: no contention; ^ rises, v "
+	      "falls: the CI excludes 1, coloured); efficiency = ops/s at N ÷ (N × ops/s at 1 "
+	      "thread), 100% is perfect scaling.</p>\n", f);
 	for (size_t k = 0; k < r->ndirs; k++) {
 		const ct_rdir_t *d = &r->dirs[k];
 		fprintf(f, "<details%s><summary>[%zu] ", k == 0 ? " open" : "", k + 1);
@@ -317,116 +389,10 @@ static void contention(const ct_report_t *r, FILE *f)
 		      "<th>efficiency</th></tr>\n", f);
 		for (size_t i = 0; i < r->c[k].n; i++)
 			contention_row(d, &r->c[k].v[i], f);
-		fputs("</table></details>\n", f);
+		fputs("</table>\n", f);
+		_ct_xfree_shapes(d, k, f, true);
+		fputs("</details>\n", f);
 	}
-}
-
-/* ---------------------------------------------------------------- seed-style tables */
-
-/* "12.6" ns/op of a benchmark, or "—". */
-static void ns_cell(const ct_group_t *g, FILE *f)
-{
-	char v[16];
-	if (!g || !g->nok) {
-		fputs("<td class=\"NA\">—</td>", f);
-		return;
-	}
-	_ct_fmt_num(g->ns.median, v, sizeof v);
-	fprintf(f, "<td class=\"num\">%s</td>", v);
-}
-
-static void ratio_cell(const ct_group_t *h, const ct_group_t *s, FILE *f)
-{
-	ct_ratio_t q;
-	if (!h || !s || !h->nok || !s->nok ||
-	    ct_ratio_ci(h->v[CT_M_NS], h->nok, s->v[CT_M_NS], s->nok, 0.95, &q)) {
-		fputs("<td class=\"NA\">—</td>", f);
-		return;
-	}
-	char v[16];
-	_ct_fmt_num(q.ratio, v, sizeof v);
-	bool sig = q.has_ci && (q.lo > 1 || q.hi < 1);
-	fprintf(f, "<td class=\"num %s\">%sx%s</td>", q.ratio > 1 ? "HOLDS" : "FAILS", v, sig ? "" : " ~");
-}
-
-/* One row of a seed-style table: a size, and per machine stack, heap, ratios. */
-static void seed_row(const ct_report_t *r, const char *wl, const char *alloc, uint64_t size, FILE *f)
-{
-	char b[32];
-	fprintf(f, "<tr><th>%s</th>", ct_format_size(size, b, sizeof b));
-	for (size_t k = 0; k < r->ndirs; k++) {
-		const ct_rdir_t *d = &r->dirs[k];
-		unsigned th[256], al, pl;
-		size_t nt = ct_rdir_threads(d, -1, th, 256);
-		int w = ct_rdir_id(d, wl), h = ct_rdir_id(d, "heap"), s = ct_rdir_id(d, "stack");
-		bool ok = w >= 0 && h >= 0 && s >= 0 && nt && series_named(d, alloc, &al, &pl);
-#define FIND(mode, t) (ok ? ct_rdir_find(d, (unsigned)w, (unsigned)(mode), size, al, pl, (t)) : NULL)
-		ns_cell(FIND(s, th[0]), f);
-		ns_cell(FIND(h, th[0]), f);
-		ratio_cell(FIND(h, th[0]), FIND(s, th[0]), f);
-		ratio_cell(FIND(h, th[nt ? nt - 1 : 0]), FIND(s, th[nt ? nt - 1 : 0]), f);
-#undef FIND
-	}
-	fputs("</tr>\n", f);
-}
-
-static void seed_table(const ct_report_t *r, const char *wl, const char *alloc, FILE *f)
-{
-	uint64_t sizes[256];
-	size_t n = 0;
-	for (size_t k = 0; k < r->ndirs; k++) {
-		uint64_t sz[128];
-		int w = ct_rdir_id(&r->dirs[k], wl);
-		size_t ns = w >= 0 ? ct_rdir_sizes(&r->dirs[k], w, sz, 128) : 0;
-		for (size_t i = 0; i < ns; i++) {
-			size_t j = 0;
-			while (j < n && sizes[j] != sz[i])
-				j++;
-			if (j == n && n < 256)
-				sizes[n++] = sz[i];
-		}
-	}
-	fprintf(f, "<h3>%s, ", wl);
-	esc(f, alloc);
-	fputs("</h3>\n<table><tr><th rowspan=\"2\">size</th>", f);
-	for (size_t k = 0; k < r->ndirs; k++) {
-		fprintf(f, "<th colspan=\"4\">[%zu] ", k + 1);
-		esc(f, r->dirs[k].label);
-		fputs("</th>", f);
-	}
-	fputs("</tr>\n<tr>", f);
-	for (size_t k = 0; k < r->ndirs; k++) {
-		unsigned th[256];
-		size_t nt = ct_rdir_threads(&r->dirs[k], -1, th, 256);
-		unsigned lo = nt ? th[0] : 1, hi = nt ? th[nt - 1] : 1;
-		fprintf(f, "<th>stack ns/op, %u thr</th><th>heap ns/op, %u thr</th><th>heap/stack, "
-			   "%u thr</th><th>heap/stack, %u thr</th>", lo, lo, lo, hi);
-	}
-	fputs("</tr>\n", f);
-	for (size_t i = 0; i < n; i++)
-		seed_row(r, wl, alloc, sizes[i], f);
-	fputs("</table>\n", f);
-}
-
-static void seed_tables(const ct_report_t *r, FILE *f)
-{
-	const char *names[64];
-	size_t na = alloc_names(r, names, 64);
-	fputs("<h2 id=\"tables\">Stack vs heap, as in the seed's tables</h2>\n<p class=\"legend\">"
-	      "Median ns/op per thread; heap/stack is the ratio of medians, <b>~</b> where its 95% CI "
-	      "includes 1 (not a significant difference).</p>\n", f);
-	const ct_rdir_t *d0 = &r->dirs[0];
-	for (size_t i = 0; i < d0->ngroups; i++) {
-		unsigned wl = d0->groups[i].workload;
-		if (i > 0 && wl == d0->groups[i - 1].workload)
-			continue;
-		if (ct_rdir_id(d0, "heap") < 0 || ct_rdir_id(d0, "stack") < 0)
-			continue;
-		for (size_t a = 0; a < na; a++)
-			seed_table(r, ct_rstr(d0, wl), names[a], f);
-	}
-	for (size_t a = 0; a < na; a++)
-		free((char *)names[a]);
 }
 
 /* ---------------------------------------------------------------- machines, failures */
@@ -489,11 +455,13 @@ int _ct_report_html(const ct_report_t *r, const ct_figures_t *figs, const char *
 	if (!f)
 		return -1;
 	head(r, f);
+	glance(r, f);
+	trust(r, f);
 	verdicts(r, f);
 	mechanisms(r, f);
 	figures(r, figs, f);
-	contention(r, f);
-	seed_tables(r, f);
+	contention(r, figs, f);
+	_ct_seed_tables_html(r, f);
 	machines(r, f);
 	failures(r, f);
 	fputs("<p class=\"legend\">Made by contend " CT_VERSION ". Text: report.txt; figure data: "

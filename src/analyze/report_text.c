@@ -1,27 +1,12 @@
 /* report_text.c — the text report (report.txt and stdout): the directories,
- * the verdicts per claim, allocator and thread count with the numbers that
- * decided them, several machines side by side, contention factors, likely
- * mechanisms and failures. Entry point: _ct_report_text(). */
+ * per directory the matrix at a glance and the trust lines (report_glance.c,
+ * report_trust.c), the verdicts per claim, allocator and thread count with
+ * the numbers that decided them, several machines side by side, contention
+ * factors, likely mechanisms and failures. Entry point: _ct_report_text(). */
 #include "report_parts.h"
 
 #include <math.h>
 #include <string.h>
-
-void _ct_fmt_num(double v, char *buf, size_t len)
-{
-	if (isnan(v))
-		snprintf(buf, len, "?");
-	else if (fabs(v) >= 1e10)
-		snprintf(buf, len, "%.3gG", v / 1e9);
-	else if (fabs(v) >= 1e7)
-		snprintf(buf, len, "%.3gM", v / 1e6);
-	else if (fabs(v) >= 100)
-		snprintf(buf, len, "%.0f", v);
-	else if (fabs(v) >= 10)
-		snprintf(buf, len, "%.1f", v);
-	else
-		snprintf(buf, len, "%.2f", v);
-}
 
 static void list_allocs(const ct_rdir_t *d, char *buf, size_t len)
 {
@@ -44,8 +29,13 @@ void _ct_report_dir_line(const ct_report_t *r, size_t k, char *buf, size_t len)
 	size_t nt = ct_rdir_threads(d, -1, th, 256), n;
 	char al[1024];
 	list_allocs(d, al, sizeof al);
-	n = (size_t)snprintf(buf, len, "[%zu] %s — %s: %zu repetitions, %zu failed; %s; threads ",
-			     k + 1, d->label, d->path, d->nrows, d->nfailed, al);
+	n = (size_t)snprintf(buf, len, "[%zu] %s — %s: %zu repetitions, %zu failed", k + 1,
+			     d->label, d->path, d->nrows, d->nfailed);
+	if (d->nrejected && n < len) /* "concurrency": only where the results say */
+		n += (size_t)snprintf(buf + n, len - n, ", %zu rejected as not concurrent",
+				      d->nrejected);
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, "; %s; threads ", al);
 	for (size_t t = 0; t < nt && n < len; t++)
 		n += (size_t)snprintf(buf + n, len - n, "%s%u", t ? "," : "", th[t]);
 }
@@ -102,18 +92,27 @@ static void print_claim(const ct_report_t *r, size_t k, const ct_claim_t *c, FIL
 		snprintf(thr, sizeof thr, "%u thr", row->threads);
 		fprintf(f, "     %-*s %7s  %-13s %s\n", w, name, thr, ct_verdict_name(row->v), why);
 	}
-	if (!any)
-		fprintf(f, "\n%-4s %s\n     not measured here (needs %s with stack and heap modes)\n",
-			c->id, c->claim, c->workload ? c->workload : "a workload");
+	if (!any) {
+		char gap[512], cmd[1200];
+		_ct_claim_gap(d, c, gap, sizeof gap, cmd, sizeof cmd);
+		fprintf(f, "\n%-4s %s\n     not judged: %s\n     to fill it: %s\n", c->id, c->claim, gap,
+			cmd);
+	}
 }
 
 static void print_verdicts(const ct_report_t *r, size_t k, FILE *f)
 {
 	fprintf(f, "\n== Verdicts — [%zu] %s ==\n", k + 1, r->dirs[k].label);
-	fputs("Each ratio: median / median [95% CI]. A point HOLDS when the whole CI is on the\n"
-	      "claim's side of the threshold, FAILS when it is all on the other side, else\n"
-	      "INCONCLUSIVE. Over several sizes: HOLDS at every size, FAILS at any; the figures\n"
-	      "shown are the weakest holding size, the clearest failure, or an undecided one.\n", f);
+	fprintf(f, "Margin of practical equivalence: %g%% around each threshold (--margin).\n"
+		   "Each ratio: median / median [CI], in %% when near 1. A point HOLDS when the\n"
+		   "whole CI is beyond the threshold on the claim's side by more than the margin,\n"
+		   "FAILS when it is all beyond it on the other side, is EQUAL when it lies within\n"
+		   "the margin (no practical difference from the threshold), else INCONCLUSIVE.\n"
+		   "Over k sizes a claim FAILS if a size fails and is EQUAL if one is equal, each\n"
+		   "CI at 1 - 5%%/k so that all k hold together at 95%%; it HOLDS if every size\n"
+		   "holds on its own 95%% CI. Shown: the clearest failure or equal size, the\n"
+		   "weakest holding one, or an undecided one, then the sizes of each outcome.\n",
+		100 * r->margin);
 	for (size_t c = 0; c < ct_nclaims; c++)
 		print_claim(r, k, &ct_claims[c], f);
 }
@@ -124,7 +123,7 @@ static char verdict_letter(const ct_verdicts_t *v, const ct_claim_t *c, unsigned
 			   unsigned th)
 {
 	const ct_vrow_t *row = ct_verdict_find(v, c, al, pl, th);
-	return !row ? '-' : row->v == CT_V_HOLDS ? 'H' : row->v == CT_V_FAILS ? 'F' : '?';
+	return !row ? '-' : "-HF?="[row->v];
 }
 
 /* The allocator names of every directory, first appearance first. */
@@ -167,7 +166,7 @@ static void print_side_by_side(const ct_report_t *r, FILE *f)
 {
 	const char *names[64];
 	size_t na = union_allocs(r, names, 64);
-	fputs("\n== Verdicts side by side (H holds, F fails, ? inconclusive, - not judged) ==\n", f);
+	fputs("\n== Verdicts side by side (H holds, F fails, = equal, ? inconclusive, - not judged) ==\n", f);
 	fprintf(f, "%-22s", "machine:");
 	for (size_t k = 0; k < r->ndirs; k++) {
 		unsigned th[64];
@@ -264,11 +263,20 @@ static void print_mechanisms(const ct_report_t *r, size_t k, FILE *f)
 static void print_failures(const ct_report_t *r, size_t k, FILE *f)
 {
 	const ct_rdir_t *d = &r->dirs[k];
-	if (!d->nfailed)
+	if (!d->nfailed && !d->nrejected)
 		return;
 	fprintf(f, "\n== Failed repetitions — [%zu] %s: %zu ==\n", k + 1, d->label, d->nfailed);
+	if (d->nrejected)
+		fprintf(f, "concurrency: %zu repetitions rejected (threads not together or off their "
+			   "CPUs), kept out of every figure\n",
+			d->nrejected);
 	for (size_t i = 0; i < d->ngroups; i++) {
 		const ct_group_t *g = &d->groups[i];
+		if (g->nrejected)
+			fprintf(f, "  %s %s %s %s %u thr: %zu rejected as not concurrent (out of the "
+				   "medians)\n",
+				ct_rstr(d, g->workload), ct_rstr(d, g->mode), ct_rstr(d, g->size),
+				ct_rstr(d, g->alloc), g->threads, g->nrejected);
 		if (g->nfailed)
 			fprintf(f, "  %s %s %s %s %u thr: %zu of %zu failed: %s\n", ct_rstr(d, g->workload),
 				ct_rstr(d, g->mode), ct_rstr(d, g->size), ct_rstr(d, g->alloc),
@@ -280,12 +288,17 @@ static void print_failures(const ct_report_t *r, size_t k, FILE *f)
 void _ct_report_text(const ct_report_t *r, FILE *f)
 {
 	print_dirs(r, f);
+	for (size_t k = 0; k < r->ndirs; k++) {
+		_ct_glance_text(r, k, f);
+		_ct_trust_text(r, k, f);
+	}
 	for (size_t k = 0; k < r->ndirs; k++)
 		print_verdicts(r, k, f);
 	if (r->ndirs > 1)
 		print_side_by_side(r, f);
 	for (size_t k = 0; k < r->ndirs; k++) {
 		print_contention(r, k, f);
+		_ct_xfree_shapes(&r->dirs[k], k, f, false);
 		print_mechanisms(r, k, f);
 		print_failures(r, k, f);
 	}

@@ -24,6 +24,8 @@ const char *const ct_metric_col[CT_NMETRICS] = {
 	[CT_M_MINFLT] = "minflt_per_op", [CT_M_VCSW] = "vcsw_per_op",
 	[CT_M_IVCSW] = "ivcsw_per_op",  [CT_M_P50] = "p50_ns",
 	[CT_M_P99] = "p99_ns",          [CT_M_P999] = "p999_ns",
+	[CT_M_WAIT] = "wait_ns_per_op", [CT_M_PROD] = "prod_ns_per_op",
+	[CT_M_CONS] = "cons_ns_per_op",
 	[CT_M_EXTRA] = NULL,
 };
 
@@ -431,18 +433,21 @@ static int parse_row(ct_rdir_t *d, char **f, const layout_t *L, ct_row_t *r)
 	if (*end || t < 1 || t > CT_MAX_THREADS) /* beyond: not a thread count contend runs */
 		return -1;
 	char wl[512];
-	int ids[6] = {intern(d, workload_name(f, L, wl, sizeof wl)), intern(d, f[L->key[C_MODE]]),
+	int ids[7] = {intern(d, workload_name(f, L, wl, sizeof wl)), intern(d, f[L->key[C_MODE]]),
 		      intern(d, f[L->key[C_SIZE]]), intern(d, f[L->key[C_ALLOC]]),
-		      intern(d, field(f, L, C_PLACE, "-")), intern(d, field(f, L, C_ERROR, ""))};
-	for (int i = 0; i < 6; i++)
+		      intern(d, field(f, L, C_PLACE, "-")), intern(d, field(f, L, C_ERROR, "")),
+		      intern(d, f[L->key[C_STATUS]])};
+	for (int i = 0; i < 7; i++)
 		if (ids[i] < 0)
 			return -2;
 	*r = (ct_row_t){.workload = (unsigned)ids[0], .mode = (unsigned)ids[1],
 			.size = (unsigned)ids[2], .alloc = (unsigned)ids[3],
-			.place = (unsigned)ids[4], .error = (unsigned)ids[5], .size_bytes = sz,
+			.place = (unsigned)ids[4], .error = (unsigned)ids[5],
+			.status = (unsigned)ids[6], .size_bytes = sz,
 			.threads = (unsigned)t,
 			.rep = (unsigned)strtoul(field(f, L, C_REP, "0"), NULL, 10),
-			.ok = strcmp(f[L->key[C_STATUS]], "ok") == 0};
+			.ok = strcmp(f[L->key[C_STATUS]], "ok") == 0,
+			.rejected = strcmp(f[L->key[C_STATUS]], "rejected") == 0};
 	bool bad = false;
 	for (int m = 0; m < CT_NMETRICS; m++)
 		r->m[m] = L->metric[m] >= 0 ? num(f[L->metric[m]], &bad) : NAN;
@@ -545,9 +550,10 @@ static void fill_group(ct_rdir_t *d, ct_group_t *g, const size_t *idx, size_t n,
 			  .threads = r0->threads};
 	for (size_t i = 0; i < n; i++) {
 		const ct_row_t *r = &d->rows[idx[i]];
-		if (!r->ok && !g->nfailed++)
+		if (!r->ok && !r->rejected && !g->nfailed++)
 			g->error = r->error;
 		g->nok += r->ok;
+		g->nrejected += r->rejected;
 	}
 	for (int m = 0; m < CT_NMETRICS; m++) {
 		g->v[m] = *store;
@@ -577,6 +583,7 @@ static int build_groups(ct_rdir_t *d)
 			j++;
 		fill_group(d, &d->groups[d->ngroups++], idx + i, j - i, &store);
 		d->nfailed += d->groups[d->ngroups - 1].nfailed;
+		d->nrejected += d->groups[d->ngroups - 1].nrejected;
 		i = j;
 	}
 	free(idx);

@@ -21,7 +21,7 @@
  * CT_M_EXTRA is the one chosen by name at load time (compare --metric). */
 typedef enum {
 	CT_M_NS, CT_M_OPS, CT_M_BYTES, CT_M_ALLOCS, CT_M_MINFLT, CT_M_VCSW, CT_M_IVCSW,
-	CT_M_P50, CT_M_P99, CT_M_P999, CT_M_EXTRA, CT_NMETRICS
+	CT_M_P50, CT_M_P99, CT_M_P999, CT_M_WAIT, CT_M_PROD, CT_M_CONS, CT_M_EXTRA, CT_NMETRICS
 } ct_metric_t;
 
 extern const char *const ct_metric_col[CT_NMETRICS]; /* column names; EXTRA: NULL */
@@ -31,6 +31,8 @@ typedef struct {
 	uint64_t size_bytes;
 	unsigned threads, rep;
 	bool ok;                   /* status == "ok" */
+	bool rejected;             /* status == "rejected": measured, threads not together */
+	unsigned status;           /* id of the status text: "ok", "failed", ... */
 	unsigned error;            /* id of the error text; 0 is "" */
 	double m[CT_NMETRICS];
 } ct_row_t;
@@ -41,6 +43,7 @@ typedef struct {
 	uint64_t size_bytes;
 	unsigned threads;
 	size_t nok, nfailed;
+	size_t nrejected;          /* not concurrent: out of v[], not failed either */
 	double *v[CT_NMETRICS];
 	ct_summary_t ns;           /* of ns/op over the good repetitions */
 	unsigned error;            /* first failure's reason (id), 0: none */
@@ -68,6 +71,7 @@ typedef struct {
 	size_t ngroups;
 	double *vals;              /* storage behind the groups' v[] */
 	size_t nfailed;            /* failed repetitions */
+	size_t nrejected;          /* repetitions rejected as not concurrent (newer results) */
 	size_t nplaces;            /* distinct placements */
 } ct_rdir_t;
 

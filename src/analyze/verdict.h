@@ -1,17 +1,31 @@
 /* verdict.h — the seed study's conclusions as testable claims, judged on a
  * results directory: for every claim, allocator and thread count HOLDS,
- * FAILS or INCONCLUSIVE, with the numbers that decided it. Also the
+ * FAILS, EQUAL or INCONCLUSIVE, with the numbers that decided it. Also the
  * contention factors (ns/op at N threads over 1 thread) with scaling
  * efficiency, and one-line likely mechanisms read from the counters.
  *
  * Every claim compares a ratio of two samples of repetitions against a
- * threshold. The ratio's 95% CI comes from ct_ratio_ci (abstats.h): the
- * claim HOLDS at a point when the whole CI is on the claim's side of the
- * threshold, FAILS when the whole CI is on the other side, and is
- * INCONCLUSIVE when the CI straddles it (or there are too few repetitions
- * for a CI: 4 or more on each side are needed). A claim that covers
- * several sizes HOLDS for an allocator and thread count when it holds at
- * every size, FAILS when it fails at any, and is INCONCLUSIVE otherwise.
+ * threshold t, with a margin of practical equivalence m (default 5%,
+ * `report --margin`): ratios within [t/(1+m), t(1+m)] are "no practical
+ * difference" from t. The ratio's CI comes from ct_ratio_ci (abstats.h). A
+ * point
+ *   HOLDS        when the whole CI is on the claim's side of every
+ *                threshold, beyond each by more than the margin;
+ *   FAILS        when the whole CI is on the other side, beyond the margin;
+ *   EQUAL        when the whole CI lies within the margin of one threshold
+ *                (no practical difference from it);
+ *   INCONCLUSIVE otherwise (the CI crosses a margin's edge), or when there
+ *                are too few repetitions for a CI at the level asked.
+ * A claim over k sizes (or points) controls its error over all of them.
+ * "Fails (or is equal) at some size" is a statement about any of k: each
+ * point's CI is taken at 1 - 5%/k (Bonferroni), so the k intervals cover
+ * together with at least 95% and every point's outcome may be read at once.
+ * "Holds at every size" is a statement about all of k, which is wrong only
+ * if it is wrong at some size j, and then only if j's own 95% CI misses:
+ * it needs each point's 95% CI to hold, no more (the intersection-union
+ * test). The row FAILS when a point fails at 1 - 5%/k, else is EQUAL when
+ * a point is EQUAL there (the claim does not hold in practice), HOLDS when
+ * every point holds at 95%, and is INCONCLUSIVE otherwise.
  *
  * The claims live in one table, ct_claims[] in verdict.c (README: "Claims"). */
 #ifndef CT_VERDICT_H
@@ -23,7 +37,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-typedef enum { CT_V_NA, CT_V_HOLDS, CT_V_FAILS, CT_V_INCONCLUSIVE } ct_verdict_t;
+/* Outcomes; CT_V_N counts them (arrays indexed by outcome). */
+typedef enum { CT_V_NA, CT_V_HOLDS, CT_V_FAILS, CT_V_INCONCLUSIVE, CT_V_EQUAL, CT_V_N } ct_verdict_t;
+
+#define CT_MARGIN_DEFAULT 0.05 /* practical equivalence: within 5% of a threshold */
+#define CT_MARGIN_MAX 0.5      /* larger margins would swallow C5's whole band */
+#define CT_FAMILY_CONF 0.95    /* joint coverage of the intervals of one claim row */
 
 /* What a claim measures: */
 typedef enum {
@@ -59,8 +78,11 @@ extern const size_t ct_nclaims;
 typedef struct {
 	unsigned workload, size;     /* string ids */
 	uint64_t size_bytes;
-	ct_ratio_t r;
-	ct_verdict_t v;
+	ct_ratio_t r;                /* CI at the row's simultaneous level (row->conf) */
+	ct_verdict_t v;              /* judged on r */
+	ct_ratio_t r_each;           /* CI at CT_FAMILY_CONF alone: the test of "holds at
+				      * every size" (the same as r for one point) */
+	ct_verdict_t v_each;         /* judged on r_each */
 } ct_claim_pt_t;
 
 /* One claim, allocator (with placement) and thread count. */
@@ -68,11 +90,14 @@ typedef struct {
 	const ct_claim_t *claim;
 	unsigned alloc, place, threads;
 	ct_verdict_t v;
-	size_t nv[4];                /* points per verdict */
+	size_t nv[CT_V_N];           /* points per verdict at the simultaneous level */
 	ct_claim_pt_t *pts;          /* npts, ascending workload and size */
 	size_t npts;
+	double conf;                 /* simultaneous level of each point's CI: 1 - 5%/npts */
+	double margin;               /* the margin judged with */
 	int decisive;                /* the point that decided (HOLDS: weakest, FAILS:
-				      * clearest failure, INCONCLUSIVE: first undecided); -1 */
+				      * clearest failure, EQUAL: clearest equal,
+				      * INCONCLUSIVE: first undecided); -1 */
 } ct_vrow_t;
 
 typedef struct {
@@ -80,18 +105,43 @@ typedef struct {
 	size_t nrows;
 	ct_claim_pt_t *pts;          /* storage behind rows[].pts */
 	size_t npts;
+	double margin;               /* margin of practical equivalence, e.g. 0.05 */
 } ct_verdicts_t;
 
+/* Judges every claim on d with the margin (0 <= margin <= CT_MARGIN_MAX). */
+int ct_verdicts_eval_margin(const ct_rdir_t *d, double margin, ct_verdicts_t *out);
+/* The same with CT_MARGIN_DEFAULT. */
 int ct_verdicts_eval(const ct_rdir_t *d, ct_verdicts_t *out);
 void ct_verdicts_free(ct_verdicts_t *v);
 const char *ct_verdict_name(ct_verdict_t v);
 /* The row for claim c, allocator/placement and thread count; NULL when not judged. */
 const ct_vrow_t *ct_verdict_find(const ct_verdicts_t *v, const ct_claim_t *c, unsigned alloc,
 				 unsigned place, unsigned threads);
-/* The verdict's one-line judgement of a point against its claim. */
-ct_verdict_t ct_claim_judge(const ct_claim_t *c, const ct_ratio_t *r);
-/* "64KiB 1.17x [1.05, 1.30]; fails at 2 of 7 sizes": the numbers that decided row r. */
+/* The outcome of one point: its CI r against claim c with the margin. */
+ct_verdict_t ct_claim_judge(const ct_claim_t *c, double margin, const ct_ratio_t *r);
+
+/* One point's two samples: the claim's numerator (heap ns/op, or ns/op at N
+ * threads) and denominator (stack, or 1 thread). */
+typedef struct {
+	const double *num, *den;
+	size_t nnum, nden;
+} ct_samples_t;
+
+/* Judges row->claim on k points s[0..k), each with a CI at the
+ * simultaneous level 1 - (1 - CT_FAMILY_CONF)/k and one at CT_FAMILY_CONF
+ * (see above): fills row->pts[0..k) (storage of the caller, workload and
+ * size fields left as they are), npts, nv, v, conf, margin and decisive.
+ * Returns 0, or -1 when out of memory. */
+int ct_vrow_judge(ct_vrow_t *row, double margin, const ct_samples_t *s, size_t k);
+
+/* "64KiB 1.17x [1.05, 1.30]; fails at 64KiB 32KiB; equal at 1KiB; ...": the
+ * numbers that decided row r, then which sizes had which outcome. */
 void ct_vrow_why(const ct_rdir_t *d, const ct_vrow_t *r, char *buf, size_t len);
+/* A ratio with its CI for claim c: "1.17x [1.004, 1.30]", or in percent
+ * near 1 ("+0.4% [-0.3%, +1.2%]"); every bound with the digits that show
+ * which side of each threshold and margin edge it is on. */
+void ct_fmt_ratio_ci(const ct_claim_t *c, double margin, const ct_ratio_t *r, char *buf,
+		     size_t len);
 /* The threshold as text: "> 1", "in [2, 10]", "outside [0.9, 1.1]". */
 void ct_claim_threshold(const ct_claim_t *c, char *buf, size_t len);
 

@@ -47,11 +47,13 @@ void ct_cli_run_usage(FILE *f)
 	      "  -p, --place POLICY    compact, scatter or none (default compact)\n"
 	      "  -n, --count N         repetitions per point (default 12; 6+ gives a 95% CI,\n"
 	      "                        9+ one that ignores an outlier on each side, 12+ two)\n"
-	      "      --ci-target PCT   add repetitions to a point while its 95%% CI is wider\n"
-	      "                        than ±PCT%% of the median (default 5; 0: never)\n"
+	      "      --ci-target PCT   after the base rounds, points whose 95% CI is wider\n"
+	      "                        than ±PCT% of the median get repetitions up to\n"
+	      "                        --max-count, widest first (default 5; 0: never)\n"
 	      "      --max-count N     at most N repetitions per point (default 3x --count);\n"
 	      "                        added ones are at most half of the planned ones\n"
-	      "      --benchtime T     time per repetition, e.g. 30ms, or iterations, 1000x\n"
+	      "      --benchtime T     time per repetition, during which all threads run\n"
+	      "                        together, e.g. 30ms; or operations per thread, 1000x\n"
 	      "                        (default 5ms)\n"
 	      "      --timeout T       give up on a child's start, one repetition or its\n"
 	      "                        exit after T (default 120s; above --benchtime)\n"
@@ -130,18 +132,18 @@ static void parse_params(const char *arg, ct_config_t *cfg)
 	size_t n = split("--param", arg, buf, sizeof buf, items, true);
 	for (size_t i = 0; i < n; i++) {
 		char *t = items[i], *eq = strchr(t, '=');
-		ct_err_t err;
 		if (!eq || eq == t || (size_t)(eq - t) >= sizeof cfg->params[0].name)
 			bad("--param", t, "want name=value");
 		if (cfg->nparams >= CT_MAX_PARAMS)
 			bad("--param", t, "too many parameters");
+		if (!eq[1] || strlen(eq + 1) >= sizeof cfg->params[0].text)
+			bad("--param", t, "want name=value, the value at most 31 characters");
 		*eq = '\0';
 		for (size_t k = 0; k < cfg->nparams; k++)
 			if (strcmp(cfg->params[k].name, t) == 0)
-				bad("--param", t, "given twice");
+				bad("--param", t, "given twice: one value per study");
 		snprintf(cfg->params[cfg->nparams].name, sizeof cfg->params[0].name, "%s", t);
-		if (ct_parse_size(eq + 1, &cfg->params[cfg->nparams].value, &err))
-			bad("--param", eq + 1, err.msg);
+		snprintf(cfg->params[cfg->nparams].text, sizeof cfg->params[0].text, "%s", eq + 1);
 		cfg->nparams++;
 	}
 }
@@ -223,6 +225,23 @@ static void check_modes(const ct_config_t *cfg)
 	}
 }
 
+/* A mode named with -m must run at every thread count asked for; one that
+ * is only a default is left out where it cannot (the plan says so). */
+static void check_refusals(const ct_config_t *cfg)
+{
+	for (size_t w = 0; w < cfg->nwl; w++)
+		for (size_t m = 0; m < cfg->nmodes && cfg->wl[w]->refuse; m++) {
+			int mode = ct_workload_mode(cfg->wl[w], cfg->modes[m]);
+			for (size_t t = 0; t < cfg->nthreads && mode >= 0; t++) {
+				const char *why = cfg->wl[w]->refuse(mode, (unsigned)cfg->threads[t]);
+				char v[32];
+				snprintf(v, sizeof v, "%llu", (unsigned long long)cfg->threads[t]);
+				if (why)
+					bad("--threads", v, why);
+			}
+		}
+}
+
 static void check_sizes(const ct_config_t *cfg)
 {
 	for (size_t w = 0; w < cfg->nwl; w++) {
@@ -241,7 +260,8 @@ static void check_sizes(const ct_config_t *cfg)
 	}
 }
 
-/* Each parameter belongs to a selected workload and fits its range there. */
+/* Each parameter belongs to a selected workload and is valid there (a
+ * number in its range, or one of its choices). */
 static void check_params(const ct_config_t *cfg)
 {
 	for (size_t i = 0; i < cfg->nparams; i++) {
@@ -251,13 +271,12 @@ static void check_params(const ct_config_t *cfg)
 			if (k < 0)
 				continue;
 			found = true;
-			const ct_param_t *pd = &cfg->wl[w]->params[k];
-			if (cfg->params[i].value < pd->min || cfg->params[i].value > pd->max) {
-				char v[32], why[160];
-				snprintf(v, sizeof v, "%llu", (unsigned long long)cfg->params[i].value);
-				snprintf(why, sizeof why, "%s takes %s from %llu to %llu", cfg->wl[w]->name,
-					 pd->name, (unsigned long long)pd->min, (unsigned long long)pd->max);
-				bad("--param", v, why);
+			uint64_t v;
+			ct_err_t err;
+			if (ct_param_parse(&cfg->wl[w]->params[k], cfg->params[i].text, &v, &err)) {
+				char why[200];
+				snprintf(why, sizeof why, "%s: %s", cfg->wl[w]->name, err.msg);
+				bad("--param", cfg->params[i].text, why);
 			}
 		}
 		if (!found)
@@ -281,8 +300,11 @@ void ct_cli_params(const ct_config_t *cfg, const ct_workload_t *wl, uint64_t *pa
 	for (int i = 0; i < ct_workload_nparams(wl) && i < CT_MAX_PARAMS; i++) {
 		param[i] = wl->params[i].def;
 		for (size_t k = 0; k < cfg->nparams; k++)
-			if (strcmp(cfg->params[k].name, wl->params[i].name) == 0)
-				param[i] = cfg->params[k].value;
+			if (strcmp(cfg->params[k].name, wl->params[i].name) == 0) {
+				ct_err_t err; /* checked by check_params */
+				if (ct_param_parse(&wl->params[i], cfg->params[k].text, &param[i], &err))
+					param[i] = wl->params[i].def;
+			}
 	}
 }
 
@@ -485,6 +507,7 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 		ct_usage_error("--max-count: bad value '%u': below --count %u", cfg->max_count,
 			       cfg->count);
 	check_modes(cfg);
+	check_refusals(cfg);
 	check_sizes(cfg);
 	check_params(cfg);
 	check_benchtime(cfg);

@@ -29,7 +29,7 @@ typedef struct {
 	size_t nsizes;
 	struct {
 		char name[32];
-		uint64_t value;
+		char text[32];       /* the value as given; each workload reads it */
 	} params[CT_MAX_PARAMS];     /* --param name=value */
 	size_t nparams;
 	ct_place_t place;

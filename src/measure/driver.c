@@ -1,6 +1,7 @@
 /* driver.c — the parent of a study: plans the points, starts one child per
  * allocator with LD_PRELOAD in that child's environment only, sends it the
- * points, interleaves repetitions across allocators (A B C A B C), and
+ * points in rounds over the whole study, shuffled per round (schedule.h),
+ * redoes repetitions whose threads did not run together (window.h), and
  * records every answer — or the reason there was none — as it arrives.
  *
  * Two passes per allocator: a census pass in a child that also preloads the
@@ -10,7 +11,9 @@
  * is restarted for the next one. */
 #include "child_ctl.h"
 #include "proto.h"
+#include "schedule.h"
 #include "study.h"
+#include "window.h"
 
 #include <errno.h>
 #include <math.h>
@@ -84,6 +87,13 @@ static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 	for (size_t t = 0; t < cfg->nthreads; t++)
 		for (size_t z = 0; z < nsizes; z++)
 			for (int m = 0; m < nmodes; m++) {
+				const char *why = wl->refuse ? wl->refuse(modes[m], (unsigned)cfg->threads[t]) : NULL;
+				if (why) { /* a default mode only: the CLI refused named ones */
+					if (z == 0)
+						ct_note("%s %s not run at %u threads: %s", wl->name, wl->modes[modes[m]],
+							(unsigned)cfg->threads[t], why);
+					continue;
+				}
 				if (s->npts == *cap) {
 					*cap = *cap ? *cap * 2 : 64;
 					s->pts = realloc(s->pts, *cap * sizeof *s->pts);
@@ -258,17 +268,41 @@ static void stop_if_unwritten(const ct_study_t *s)
 		g_stop = STOP_WRITE;
 }
 
-static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned rep)
+/* One run of a repetition; rec gets its answer, or why there was none. */
+static void one_run(ct_study_t *s, child_t *kids, size_t pt, size_t a, ct_record_t *rec)
 {
 	char why[512], hello[8192];
-	ct_record_t *rec = ct_rec(s, pt, a, rep);
 	if (kids[a].pid <= 0 &&
 	    _ct_child_start(s, a, false, s->cfg->timeout_ns, &kids[a], hello, sizeof hello, why,
 			    sizeof why)) {
+		memset(rec, 0, sizeof *rec); /* nothing of an earlier run may stay */
 		rec->done = true;
 		snprintf(rec->r.err, sizeof rec->r.err, "restart failed: %.170s", why);
 	} else
 		child_point(s, &kids[a], pt, a, false, rec);
+}
+
+/* A run whose threads did not run together (or were off their CPUs) is
+ * not a measurement of this point: it is run again, up to CT_WINDOW_TRIES
+ * times, and the last one is kept, marked rejected, when none was. */
+static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned rep)
+{
+	ct_record_t *rec = ct_rec(s, pt, a, rep);
+	for (unsigned k = 1; k <= CT_WINDOW_TRIES && !g_stop; k++) {
+		one_run(s, kids, pt, a, rec);
+		rec->attempts = k;
+		char why[160];
+		if (!rec->done || !rec->ok ||
+		    ct_window_ok(rec->r.overlap, rec->r.cpu_share_min, s->pts[pt].threads,
+				 s->machine.cores, why, sizeof why))
+			break;
+		if (k == CT_WINDOW_TRIES) {
+			rec->rejected = true;
+			s->rejected++;
+			snprintf(rec->r.err, sizeof rec->r.err, "not concurrent after %u runs: %s", k, why);
+		} else
+			s->redone++;
+	}
 	if (!rec->done)
 		return; /* interrupted */
 	if (rec->ok && s->cfg->place != CT_PLACE_NONE && rec->r.pinned_ok < s->pts[pt].threads &&
@@ -276,7 +310,7 @@ static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned 
 		ct_note("warning: a worker was found off its assigned PU (%u of %u on theirs): pinning "
 		     "not honored here? (recorded in results.csv: threads_pinned)",
 		     rec->r.pinned_ok, s->pts[pt].threads);
-	if (rec->ok && !s->pts[pt].hint[a])
+	if (rec->ok && !rec->rejected && !s->pts[pt].hint[a])
 		s->pts[pt].hint[a] = rec->r.iters;
 	s->failed += !rec->ok;
 	ct_out_record(s, pt, a, rep);
@@ -285,10 +319,37 @@ static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned 
 
 /* Extra repetitions, all points together, are at most half the planned
  * ones: a noisy machine may not stretch a study without bound. */
-static bool extra_budget_left(const ct_study_t *s)
+static size_t extra_budget_left(const ct_study_t *s)
 {
-	size_t planned = s->npts * s->cfg->nallocs * s->cfg->count;
-	return s->extra < planned / 2;
+	size_t budget = s->planned / 2;
+	return s->extra < budget ? budget - s->extra : 0;
+}
+
+/* Repetitions of (pt, a) that ran (failed, rejected or kept). */
+static unsigned reps_done(const ct_study_t *s, size_t pt, size_t a)
+{
+	unsigned n = 0;
+	for (unsigned r = 0; r < s->cfg->max_count; r++)
+		n += ct_rec(s, pt, a, r)->done;
+	return n;
+}
+
+/* How far this point's CI misses the target: half-width / target (> 1:
+ * too wide); infinite when rejected repetitions left it without a CI (the
+ * machine's fault, not the point's: it is owed repetitions first); NaN when
+ * it has no CI otherwise, no target, or no room for more. */
+static double ci_miss(const ct_study_t *s, size_t pt, size_t a)
+{
+	ct_summary_t sm;
+	unsigned failed, rejected = 0;
+	if (!s->st[a].usable || s->cfg->ci_target_pct <= 0 || reps_done(s, pt, a) >= s->cfg->max_count)
+		return NAN;
+	ct_point_summary(s, pt, a, &sm, &failed);
+	for (unsigned r = 0; r < s->cfg->max_count; r++)
+		rejected += ct_rec(s, pt, a, r)->rejected;
+	if (!sm.has_ci)
+		return rejected ? INFINITY : NAN;
+	return ct_ci_pct(&sm) / s->cfg->ci_target_pct;
 }
 
 /* Is this point's CI wider than the target? */
@@ -302,7 +363,9 @@ static bool too_wide(const ct_study_t *s, size_t pt, size_t a)
 	return sm.has_ci && ct_ci_pct(&sm) > s->cfg->ci_target_pct;
 }
 
-/* "[ 34%] smaug heap 4KiB 2 thr  ETA 0:23" on stderr, only on a terminal. */
+/* "[ 34%] smaug heap 4KiB 2 thr  ETA 0:23" on stderr, only on a terminal.
+ * The total is the base rounds plus the extra repetitions once assigned:
+ * it grows when they are, so the share never passes 100%. */
 static void progress(const ct_study_t *s, size_t pt, bool done)
 {
 	static int tty = -1;
@@ -317,11 +380,12 @@ static void progress(const ct_study_t *s, size_t pt, bool done)
 		fprintf(stderr, "\r%-78s\r", "");
 		return;
 	}
-	size_t planned = s->npts * s->cfg->nallocs * s->cfg->count, ran = 0;
+	size_t planned = s->planned + s->extra_scheduled, ran = 0;
 	for (size_t i = 0; i < s->npts * s->cfg->nallocs * s->cfg->max_count; i++)
 		ran += s->recs[i].done;
+	ran = ran < planned ? ran : planned;
 	double el = (double)(now - s->t_start_ns) / 1e9;
-	double eta = ran ? el * (double)(planned > ran ? planned - ran : 0) / (double)ran : 0;
+	double eta = ran ? el * (double)(planned - ran) / (double)ran : 0;
 	char size[32];
 	const ct_plan_point_t *p = &s->pts[pt];
 	fprintf(stderr, "\r[%3.0f%%] %s %s %s %u thr  ETA %d:%02d   ",
@@ -330,35 +394,96 @@ static void progress(const ct_study_t *s, size_t pt, bool done)
 		(int)eta / 60, (int)eta % 60);
 }
 
-/* Repetitions interleaved across allocators (A B C A B C), then extra
- * rounds, still interleaved, for the allocators whose CI is too wide. */
+/* One repetition of each slot, in the order given. */
+static void run_slots(ct_study_t *s, child_t *kids, const ct_slot_t *v, size_t n, bool extra)
+{
+	for (size_t i = 0; i < n && !g_stop; i++) {
+		unsigned rep = reps_done(s, v[i].pt, v[i].a);
+		if (rep >= s->cfg->max_count)
+			continue;
+		one_rep(s, kids, v[i].pt, v[i].a, rep);
+		s->extra += extra;
+		progress(s, v[i].pt, false);
+	}
+}
+
+/* One look after the base rounds: the points whose CI misses the target
+ * get repetitions up to --max-count, worst first until the budget is
+ * spent, decided then and never revised. Adding one at a time while the
+ * interval is wide, and stopping when it happens to be narrow, would lose
+ * coverage (test_stats simulates both). Returns the total assigned. */
+static size_t assign_extras(const ct_study_t *s, const ct_slot_t *all, size_t n, unsigned *left)
+{
+	double *miss = malloc((n ? n : 1) * sizeof *miss);
+	size_t *pick = malloc((n ? n : 1) * sizeof *pick), budget = extra_budget_left(s), total = 0;
+	for (size_t i = 0; miss && pick && i < n; i++)
+		miss[i] = ci_miss(s, all[i].pt, all[i].a);
+	size_t k = miss && pick ? ct_schedule_extra(miss, n, n, pick) : 0;
+	for (size_t j = 0; j < k && budget; j++) {
+		size_t i = pick[j];
+		unsigned room = s->cfg->max_count - reps_done(s, all[i].pt, all[i].a);
+		left[i] = room < budget ? room : (unsigned)budget;
+		budget -= left[i];
+		total += left[i];
+	}
+	free(miss);
+	free(pick);
+	return total;
+}
+
+/* Extra rounds: every point with assigned repetitions left, once per
+ * round, shuffled per round like the base rounds. */
+static void extra_rounds(ct_study_t *s, child_t *kids, const ct_slot_t *all, size_t n)
+{
+	unsigned *left = calloc(n ? n : 1, sizeof *left);
+	ct_slot_t *v = malloc((n ? n : 1) * sizeof *v);
+	if (left && v)
+		s->extra_scheduled = assign_extras(s, all, n, left);
+	for (unsigned round = s->cfg->count; left && v && !g_stop; round++) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (left[i]) {
+				left[i]--;
+				v[k++] = all[i];
+			}
+		if (k == 0)
+			break;
+		s->extra_rounds++;
+		ct_schedule_shuffle(v, k, s->seed, round);
+		run_slots(s, kids, v, k, true);
+	}
+	free(left);
+	free(v);
+}
+
+/* Base rounds over the whole study (every point and usable allocator once
+ * per round, shuffled per round), then the extra rounds, then a note for
+ * each point whose CI stayed too wide. */
 static void timed_pass(ct_study_t *s, child_t *kids)
 {
 	const ct_config_t *cfg = s->cfg;
-	for (size_t pt = 0; pt < s->npts && !g_stop; pt++) {
-		for (unsigned rep = 0; rep < cfg->count; rep++)
-			for (size_t a = 0; a < cfg->nallocs && !g_stop; a++)
-				if (s->st[a].usable) {
-					one_rep(s, kids, pt, a, rep);
-					progress(s, pt, false);
-				}
-		for (unsigned rep = cfg->count; rep < cfg->max_count && !g_stop; rep++) {
-			bool more = false;
-			for (size_t a = 0; a < cfg->nallocs && !g_stop && extra_budget_left(s); a++)
-				if (too_wide(s, pt, a)) {
-					one_rep(s, kids, pt, a, rep);
-					s->extra++;
-					more = true;
-				}
-			if (!more)
-				break;
-		}
-		for (size_t a = 0; a < cfg->nallocs && !g_stop; a++)
-			if (too_wide(s, pt, a)) {
-				s->unstable++;
-				ct_out_unstable(s, pt, a);
-			}
+	size_t n = 0;
+	ct_slot_t *all = malloc((s->npts * cfg->nallocs + 1) * sizeof *all);
+	ct_slot_t *v = malloc((s->npts * cfg->nallocs + 1) * sizeof *v);
+	for (size_t pt = 0; all && v && pt < s->npts; pt++)
+		for (size_t a = 0; a < cfg->nallocs; a++)
+			if (s->st[a].usable)
+				all[n++] = (ct_slot_t){(uint32_t)pt, (uint32_t)a};
+	s->planned = n * cfg->count;
+	for (unsigned round = 0; all && v && round < cfg->count && !g_stop; round++) {
+		memcpy(v, all, n * sizeof *v);
+		ct_schedule_shuffle(v, n, s->seed, round);
+		run_slots(s, kids, v, n, false);
 	}
+	if (all)
+		extra_rounds(s, kids, all, n);
+	for (size_t i = 0; all && i < n && !g_stop; i++)
+		if (too_wide(s, all[i].pt, all[i].a)) {
+			s->unstable++;
+			ct_out_unstable(s, all[i].pt, all[i].a);
+		}
+	free(all);
+	free(v);
 	progress(s, 0, true);
 }
 
@@ -463,9 +588,9 @@ static int finish(ct_study_t *s, size_t usable)
 			strsignal(stop), secs, cfg->out);
 		return 128 + stop;
 	}
-	ct_note("done in %.1fs: %u failed repetitions, %u added to narrow CIs, %u points still "
-		"unstable%s%s; results in %s",
-		secs, s->failed, s->extra, s->unstable,
+	ct_note("done in %.1fs: %u failed repetitions, %u rejected as not concurrent (%u runs "
+		"redone), %u added to narrow CIs, %u points still unstable%s%s; results in %s",
+		secs, s->failed, s->rejected, s->redone, s->extra, s->unstable,
 		alloc_failed ? ", some allocators could not be measured" : "",
 		s->census_failed ? ", B/op and allocs/op missing for some allocators" : "", cfg->out);
 	bool failed = s->failed || alloc_failed || s->census_failed || usable == 0;
@@ -513,6 +638,7 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 	}
 	s.t_start_ns = ct_now_ns();
 	s.started = time(NULL);
+	s.seed = ct_schedule_seed();
 	child_t kids[CT_MAX_ALLOCS] = {0};
 	size_t usable = 0;
 	for (size_t a = 0; a < cfg->nallocs && !g_stop; a++) {
@@ -538,6 +664,21 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 
 /* ---------------------------------------------------------------- list */
 
+static void list_param(const ct_param_t *pd)
+{
+	char def[32];
+	ct_param_format(pd, pd->def, def, sizeof def);
+	if (!pd->choices) {
+		printf("  %-10s --param %s=N: %s (default %s, %llu..%llu)\n", "", pd->name, pd->doc, def,
+		       (unsigned long long)pd->min, (unsigned long long)pd->max);
+		return;
+	}
+	printf("  %-10s --param %s=", "", pd->name);
+	for (int i = 0; pd->choices[i]; i++)
+		printf("%s%s", i ? "|" : "", pd->choices[i]);
+	printf(": %s (default %s%s)\n", pd->doc, def, pd->quiet ? ", left out of names" : "");
+}
+
 static void list_workloads(void)
 {
 	printf("workloads:\n");
@@ -556,9 +697,7 @@ static void list_workloads(void)
 		else
 			printf("  %-10s size: %s (fixed)\n", "", ct_format_size(w->fixed_size, lo, sizeof lo));
 		for (int k = 0; k < ct_workload_nparams(w); k++)
-			printf("  %-10s --param %s=N: %s (default %llu, %llu..%llu)\n", "", w->params[k].name,
-			       w->params[k].doc, (unsigned long long)w->params[k].def,
-			       (unsigned long long)w->params[k].min, (unsigned long long)w->params[k].max);
+			list_param(&w->params[k]);
 		printf("  %-10s probes: %s\n", "", w->probes);
 	}
 }

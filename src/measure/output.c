@@ -7,6 +7,7 @@
 #include "files.h"
 #include "stats.h"
 #include "study.h"
+#include "window.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -109,7 +110,9 @@ static const char csv_header[] =
 	"bytes_per_op,allocs_per_op,minflt_per_op,majflt_per_op,vcsw_per_op,ivcsw_per_op,"
 	"threads_pinned,pin_errors,oversubscribed,wall_ns,params,cycles_per_op,instr_per_op,"
 	"cache_misses_per_op,lat_batch,lat_samples,p50_ns,p99_ns,p999_ns,max_ns,lat_mean_ns,"
-	"peak_rss_kib,gbps_per_thread,gbps_total,alloc_stats,error\n";
+	"peak_rss_kib,gbps_per_thread,gbps_total,ops_total,overlap,cpu_share_min,attempts,"
+	"wait_ns_per_op,prod_ns_per_op,cons_ns_per_op,"
+	"alloc_stats,error\n";
 
 int ct_out_open(ct_study_t *s, char *err, size_t len)
 {
@@ -152,6 +155,11 @@ void ct_out_header(ct_study_t *s)
 			s->machine.cores);
 	fputs("Unit ops/s better=higher\nUnit B/op assume=exact\nUnit allocs/op assume=exact\n",
 	      s->txt);
+	fprintf(s->txt, "concurrency: a repetition counts when its threads overlapped >= %.2f of "
+		"its span (not asked when oversubscribed) and each was on CPU >= %.2f of it (of "
+		"cores/threads when oversubscribed); else it is run again, at most %d runs, then "
+		"rejected\n",
+		CT_MIN_OVERLAP, CT_MIN_CPU_SHARE, CT_WINDOW_TRIES);
 	fprintf(s->txt, "latency: %s\nhardware-counters: %s\n",
 		cfg->latency ? "batches of ~2us, mean per op; p50/p99/p99.9/max-ns units" : "off",
 		s->counters);
@@ -195,14 +203,15 @@ static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *re
 	const ct_result_t *r = &rec->r;
 	char name[512], ns[32], ops[32];
 	ct_out_bench_name(s, pt, a, name, sizeof name);
-	if (!rec->ok) {
-		fprintf(s->txt, "# FAILED Benchmark%s-%u: %s\n", name, p->threads, r->err);
+	if (!rec->ok || rec->rejected) { /* a comment: benchstat must not read it */
+		fprintf(s->txt, "# %s Benchmark%s-%u: %s\n", rec->ok ? "REJECTED" : "FAILED", name,
+			p->threads, r->err);
 		return;
 	}
 	fmt_num(r->ns_per_op, ns, sizeof ns);
 	snprintf(ops, sizeof ops, "%.4g", r->ops_per_s);
 	fprintf(s->txt, "Benchmark%s-%u\t%llu\t%s ns/op", name, p->threads,
-		(unsigned long long)r->iters * p->threads, ns);
+		(unsigned long long)r->ops, ns);
 	if (!isnan(p->bytes_per_op[a]))
 		fprintf(s->txt, "\t%.0f B/op\t%.3g allocs/op", p->bytes_per_op[a],
 			p->allocs_per_op[a]);
@@ -211,6 +220,11 @@ static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *re
 	fprintf(s->txt, "\t%s ops/s\t%.3g minflt/op\t%.3g ctxsw/op\t%.3g spread-%%", ops,
 		r->minflt_per_op, r->vcsw_per_op + r->ivcsw_per_op,
 		100.0 * (r->ns_max - r->ns_min) / r->ns_per_op);
+	if (p->wl->waits) /* part of ns/op spent waiting on another thread */
+		fprintf(s->txt, "\t%.4g wait-ns/op", r->wait_ns_per_op);
+	if (!isnan(r->prod_ns_per_op) && !isnan(r->cons_ns_per_op))
+		fprintf(s->txt, "\t%.4g prod-ns/op\t%.4g cons-ns/op", r->prod_ns_per_op,
+			r->cons_ns_per_op);
 	if (r->lat_samples)
 		fprintf(s->txt, "\t%.4g p50-ns\t%.4g p99-ns\t%.4g p99.9-ns\t%.4g max-ns", r->lat_p50_ns,
 			r->lat_p99_ns, r->lat_p999_ns, r->lat_max_ns);
@@ -220,7 +234,8 @@ static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *re
 		fprintf(s->txt, "\t%.4g instructions/op", r->instr_per_op);
 	if (!isnan(r->cache_misses_per_op))
 		fprintf(s->txt, "\t%.4g cache-misses/op", r->cache_misses_per_op);
-	fprintf(s->txt, "\t%.0f peak-rss-KiB\n", r->peak_rss_kib);
+	fprintf(s->txt, "\t%.0f peak-rss-KiB\t%.4f overlap\t%.4f cpu-share\n", r->peak_rss_kib,
+		r->overlap, r->cpu_share_min);
 }
 
 /* ---------------------------------------------------------------- results.csv
@@ -257,7 +272,8 @@ static void csv_fig(FILE *f, const char *fmt, double v)
 }
 
 /* The point's keys: workload .. status. */
-static void csv_keys(const ct_study_t *s, size_t pt, size_t a, unsigned rep, bool ok)
+static void csv_keys(const ct_study_t *s, size_t pt, size_t a, unsigned rep,
+		     const ct_record_t *rec)
 {
 	const ct_plan_point_t *p = &s->pts[pt];
 	char size[32];
@@ -268,11 +284,14 @@ static void csv_keys(const ct_study_t *s, size_t pt, size_t a, unsigned rep, boo
 	csv_str(s->csv, s->cfg->allocs[a].label);
 	fprintf(s->csv, "%u,", p->threads);
 	csv_str(s->csv, ct_place_name(s->cfg->place));
-	fprintf(s->csv, "%u,%s,", rep + 1, ok ? "ok" : "failed");
+	fprintf(s->csv, "%u,%s,", rep + 1,
+		rec->rejected ? "rejected" : rec->ok ? "ok" : "failed");
 }
 
 /* A failed repetition measured nothing: its figure columns stay empty (a
- * 0.0 there would read as a measurement), its keys and error are kept. */
+ * 0.0 there would read as a measurement), its keys and error are kept. A
+ * rejected one (its threads did not run together) keeps its figures: they
+ * were measured, and only the medians leave them out; its error says why. */
 static void csv_record(ct_study_t *s, size_t pt, size_t a, unsigned rep, const ct_record_t *rec)
 {
 	const ct_plan_point_t *p = &s->pts[pt];
@@ -281,7 +300,7 @@ static void csv_record(ct_study_t *s, size_t pt, size_t a, unsigned rep, const c
 	bool ok = rec->ok, lat = ok && r->lat_samples > 0;
 #define FIG(v) (ok ? (double)(v) : NAN)
 #define LAT(v) (lat ? (double)(v) : NAN)
-	csv_keys(s, pt, a, rep, ok);
+	csv_keys(s, pt, a, rep, rec);
 	csv_fig(f, "%.0f", FIG(r->iters));
 	csv_fig(f, "%.0f", FIG(r->rounds));
 	csv_fig(f, "%.6g", FIG(r->ns_per_op));
@@ -317,10 +336,17 @@ static void csv_record(ct_study_t *s, size_t pt, size_t a, unsigned rep, const c
 	double moved = p->wl->bytes_moved ? (double)p->wl->bytes_moved(p->size) : NAN;
 	csv_fig(f, "%.6g", ok && r->ns_per_op > 0 ? moved / r->ns_per_op : NAN);
 	csv_fig(f, "%.6g", FIG(moved * r->ops_per_s / 1e9));
+	csv_fig(f, "%.0f", FIG(r->ops));
+	csv_fig(f, "%.6g", FIG(r->overlap));
+	csv_fig(f, "%.6g", FIG(r->cpu_share_min));
+	fprintf(f, "%u,", rec->attempts); /* runs made, whatever their outcome */
+	csv_fig(f, "%.6g", ok && p->wl->waits ? r->wait_ns_per_op : NAN);
+	csv_fig(f, "%.6g", FIG(r->prod_ns_per_op));
+	csv_fig(f, "%.6g", FIG(r->cons_ns_per_op));
 #undef FIG
 #undef LAT
 	csv_str(f, r->astats);
-	csv_text(f, ok ? "" : r->err);
+	csv_text(f, ok && !rec->rejected ? "" : r->err);
 	fputc('\n', f);
 }
 
@@ -519,8 +545,13 @@ static void json_body(const ct_study_t *s, FILE *f, double duration_s)
 	char bt[32];
 	fprintf(f, "  \"plan\": {\"benchtime\": \"%s\", \"count\": %u, \"place\": \"%s\", "
 		   "\"points\": %zu, \"oversubscribed\": %s, \"failed_repetitions\": %u, "
-		   "\"unstable_points\": %u, \"repetitions_off_their_pu\": %u}\n}\n",
+		   "\"unstable_points\": %u, \"repetitions_off_their_pu\": %u, "
+		   "\"runs_redone_not_concurrent\": %u, \"repetitions_rejected_not_concurrent\": %u, "
+		   "\"min_overlap\": %.2f, \"min_cpu_share\": %.2f, \"order\": \"rounds over the "
+		   "study, shuffled per round\", \"shuffle_seed\": %llu, \"extra_rounds\": %u, "
+		   "\"extra_repetitions\": %u}\n}\n",
 		ct_format_benchtime(&s->cfg->bt, bt, sizeof bt), s->cfg->count,
 		ct_place_name(s->cfg->place), s->npts, s->oversubscribed ? "true" : "false",
-		s->failed, s->unstable, s->pin_misses);
+		s->failed, s->unstable, s->pin_misses, s->redone, s->rejected, CT_MIN_OVERLAP,
+		CT_MIN_CPU_SHARE, (unsigned long long)s->seed, s->extra_rounds, s->extra);
 }

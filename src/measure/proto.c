@@ -24,6 +24,8 @@ static const field_t fields[] = {
 	F(cache_misses_per_op, 'd'), F(lat_batch, 'u'), F(lat_samples, 'u'),
 	F(lat_p50_ns, 'd'),    F(lat_p99_ns, 'd'),    F(lat_p999_ns, 'd'),
 	F(lat_max_ns, 'd'),    F(lat_mean_ns, 'd'),   F(peak_rss_kib, 'd'),
+	F(ops, 'u'),           F(overlap, 'd'),       F(cpu_share_min, 'd'),
+	F(wait_ns_per_op, 'd'), F(prod_ns_per_op, 'd'), F(cons_ns_per_op, 'd'),
 };
 #undef F
 

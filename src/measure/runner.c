@@ -1,6 +1,7 @@
 /* runner.c — N pinned workers, barrier rounds, calibration (see runner.h). */
 #include "runner.h"
 #include "hist.h"
+#include "window.h"
 
 #include <math.h>
 #include <errno.h>
@@ -22,6 +23,8 @@ typedef struct {
 	uint64_t hw_val[CT_HW_N]; /* counts of the last normal round */
 	ct_hist_t hist;           /* latency round */
 	uint64_t lat_ns, lat_ops;
+	uint64_t ops;             /* operations of the last normal round */
+	uint64_t cpu_ns;          /* thread CPU time over the last normal round's span */
 } worker_t;
 
 /* A reusable barrier whose party count can shrink, so a failed thread
@@ -83,8 +86,10 @@ typedef struct shared {
 	const ct_point_t *p;
 	void *wl_shared; /* the workload's setup() result */
 	barrier_t start, done;
+	ct_gate_t gate; /* the release after `start` (window.h) */
 	uint64_t iters; /* written by the controller before `start`; 0 = quit */
 	uint64_t lat_calls; /* 0: a normal round; else a latency round of this many batches */
+	uint64_t window_ns; /* >0: a windowed round: chunks of `iters` until this long after release */
 } shared_t;
 
 uint64_t ct_predict_iters(uint64_t goal_ns, uint64_t prev_iters, uint64_t prev_ns)
@@ -137,8 +142,50 @@ static void normal_round(worker_t *w, const ct_point_t *p, const ct_kargs_t *a, 
 	w->span.census = p->census;
 	w->span.hw = p->counters ? &w->hw : NULL;
 	w->cpu_start = ct_topo_current_cpu();
+	uint64_t cpu0 = ct_thread_cpu_ns();
 	p->wl->run(a, iters, &w->span);
+	w->cpu_ns = ct_thread_cpu_ns() - cpu0;
 	w->cpu_end = ct_topo_current_cpu();
+	w->ops = iters;
+	memcpy(w->hw_val, w->hw.val, sizeof w->hw_val);
+}
+
+/* The measured round of a timed benchtime: chunks of `chunk` operations,
+ * run as batches (no syscalls at their edges, the kernel's set-up kept from
+ * the first to the last), until one ends at or past the shared stop
+ * `stop_ns`: every thread ends within one chunk after it, so none runs alone
+ * at the end, and each counts its own operations. A closing batch of no
+ * operations lets the kernel free what it kept, outside the span. The span
+ * is the first chunk's start to the last chunk's end; rusage, counters and
+ * CPU time are read around the chunks. */
+static void window_round(worker_t *w, const ct_point_t *p, const ct_kargs_t *a, uint64_t chunk,
+			 uint64_t stop_ns)
+{
+	ct_span_t span = {.batch = true};
+	uint64_t sink = w->span.sink;
+	memset(&w->span, 0, sizeof w->span);
+	w->ops = 0;
+	w->cpu_start = ct_topo_current_cpu();
+	getrusage(RUSAGE_THREAD, &w->span.ru0);
+	if (p->counters)
+		ct_counters_start(&w->hw);
+	uint64_t cpu0 = ct_thread_cpu_ns();
+	for (unsigned c = 0; span.t1_ns < stop_ns; c++) {
+		span.batch_no = c;
+		p->wl->run(a, chunk, &span);
+		w->span.t0_ns = c == 0 ? span.t0_ns : w->span.t0_ns;
+		w->ops += chunk;
+	}
+	w->cpu_ns = ct_thread_cpu_ns() - cpu0;
+	if (p->counters)
+		ct_counters_stop(&w->hw);
+	getrusage(RUSAGE_THREAD, &w->span.ru1);
+	w->cpu_end = ct_topo_current_cpu();
+	w->span.t1_ns = span.t1_ns;
+	span.batch_no++;
+	span.batch_last = true;
+	p->wl->run(a, 0, &span);
+	w->span.sink = sink + span.sink;
 	memcpy(w->hw_val, w->hw.val, sizeof w->hw_val);
 }
 
@@ -180,8 +227,11 @@ static void *worker_main(void *arg)
 		uint64_t iters = sh->iters;
 		if (iters == 0)
 			break;
+		uint64_t open_ns = ct_gate_pass(&sh->gate);
 		if (sh->lat_calls)
 			latency_round(w, p, &a, iters, sh->lat_calls);
+		else if (sh->window_ns)
+			window_round(w, p, &a, iters, open_ns + sh->window_ns);
 		else
 			normal_round(w, p, &a, iters);
 		barrier_wait(&sh->done);
@@ -199,16 +249,63 @@ static uint64_t mean_thread_ns(const worker_t *w, unsigned n)
 	return (uint64_t)(sum / n);
 }
 
-static void summarize(const worker_t *w, const ct_point_t *p, uint64_t iters, ct_result_t *r)
+/* Overlap of the threads' spans and the smallest on-CPU share over the
+ * repetition's span, first start to last end (window.h). */
+static void summarize_window(const worker_t *w, unsigned n, ct_result_t *r)
+{
+	uint64_t t0[CT_MAX_THREADS], t1[CT_MAX_THREADS], first = UINT64_MAX, last = 0;
+	for (unsigned i = 0; i < n; i++) {
+		t0[i] = w[i].span.t0_ns;
+		t1[i] = w[i].span.t1_ns;
+		first = t0[i] < first ? t0[i] : first;
+		last = t1[i] > last ? t1[i] : last;
+	}
+	r->cpu_share_min = 1e300;
+	for (unsigned i = 0; i < n; i++) {
+		double share = last > first ? (double)w[i].cpu_ns / (double)(last - first) : 1.0;
+		r->cpu_share_min = share < r->cpu_share_min ? share : r->cpu_share_min;
+	}
+	r->overlap = ct_window_overlap(t0, t1, n);
+}
+
+/* Each side's own time per operation, its waits left out (one-way
+ * hand-offs); NaN for a side no thread took. */
+static void summarize_sides(const worker_t *w, unsigned n, ct_result_t *r)
+{
+	double busy[3] = {0}, wait = 0;
+	unsigned count[3] = {0};
+	for (unsigned i = 0; i < n; i++) {
+		const ct_span_t *s = &w[i].span;
+		double ops = w[i].ops ? (double)w[i].ops : 1;
+		double t = (double)(s->t1_ns - s->t0_ns), wt = (double)s->wait_ns;
+		wait += wt / ops;
+		busy[s->side % 3] += (t - (wt < t ? wt : t)) / ops;
+		count[s->side % 3]++;
+	}
+	r->wait_ns_per_op = wait / n;
+	r->prod_ns_per_op = count[CT_SIDE_ALLOC] ? busy[CT_SIDE_ALLOC] / count[CT_SIDE_ALLOC] : NAN;
+	r->cons_ns_per_op = count[CT_SIDE_FREE] ? busy[CT_SIDE_FREE] / count[CT_SIDE_FREE] : NAN;
+}
+
+/* Operations completed: a producer's half of a one-way hand-off is not one. */
+static double completed_ops(const worker_t *w, unsigned n)
+{
+	double ops = 0;
+	for (unsigned i = 0; i < n; i++)
+		ops += w[i].span.side == CT_SIDE_ALLOC ? 0 : (double)w[i].ops;
+	return ops;
+}
+
+static void summarize(const worker_t *w, const ct_point_t *p, ct_result_t *r)
 {
 	unsigned n = p->threads;
-	double ops = (double)iters * n, sum = 0, hw[CT_HW_N] = {0};
+	double ops = completed_ops(w, n), sum = 0, hw[CT_HW_N] = {0};
 	uint64_t first = UINT64_MAX, last = 0;
 	r->ns_min = 1e300;
 	r->ns_max = 0;
 	for (unsigned i = 0; i < n; i++) {
 		const ct_span_t *s = &w[i].span;
-		double t = (double)(s->t1_ns - s->t0_ns) / (double)iters;
+		double t = (double)(s->t1_ns - s->t0_ns) / (double)w[i].ops;
 		sum += t;
 		r->ns_min = t < r->ns_min ? t : r->ns_min;
 		r->ns_max = t > r->ns_max ? t : r->ns_max;
@@ -231,50 +328,85 @@ static void summarize(const worker_t *w, const ct_point_t *p, uint64_t iters, ct
 	r->instr_per_op = p->counters && w[0].hw.fd[CT_HW_INSTRUCTIONS] >= 0 ? hw[CT_HW_INSTRUCTIONS] / ops : NAN;
 	r->cache_misses_per_op =
 		p->counters && w[0].hw.fd[CT_HW_CACHE_MISSES] >= 0 ? hw[CT_HW_CACHE_MISSES] / ops : NAN;
-	r->iters = iters;
+	r->ops = (uint64_t)ops;
+	double run_ops = 0; /* every thread's own count, producers included */
+	for (unsigned i = 0; i < n; i++)
+		run_ops += (double)w[i].ops;
+	r->iters = (uint64_t)(run_ops / n + 0.5);
 	r->ns_per_op = sum / n;
 	r->wall_ns = (double)(last - first);
 	r->ops_per_s = r->wall_ns > 0 ? ops * 1e9 / r->wall_ns : 0;
+	summarize_window(w, n, r);
+	summarize_sides(w, n, r);
 }
 
-/* Runs one round of iters on every worker; returns the mean thread ns. */
+/* Runs one round of iters on every worker; returns the mean thread ns. The
+ * gate is closed again only here, after the previous round's `done`: every
+ * worker has passed it by then. */
 static uint64_t round_run(shared_t *sh, worker_t *w, uint64_t iters)
 {
 	sh->iters = iters;
+	ct_gate_reset(&sh->gate, sh->p->threads, sh->p->threads > ct_topo_cores(sh->topo));
 	barrier_wait(&sh->start);
 	barrier_wait(&sh->done);
 	return mean_thread_ns(w, sh->p->threads);
 }
 
-/* Warm-up, calibration and the measured round. Returns the measured iters. */
-static uint64_t calibrate_and_measure(shared_t *sh, worker_t *w, unsigned *rounds)
+/* Chunks of a windowed round last 1/64 of the benchtime: the threads' ends
+ * then lie within ~1.6% of the span of each other, and the clock is read
+ * twice per chunk (batches skip their syscalls), far below the cost of
+ * `control` per chunk. A multiple of the workload's group of operations. */
+static uint64_t chunk_ops(const ct_point_t *p, uint64_t iters, uint64_t ns)
+{
+	double per_op = ns && iters ? (double)ns / (double)iters : 1;
+	uint64_t chunk = (uint64_t)((double)p->bt.ns / 64 / per_op);
+	uint64_t group = p->wl->op_group ? p->wl->op_group(p->param) : 1;
+	chunk = chunk < 1 ? 1 : chunk;
+	return group > 1 ? (chunk + group - 1) / group * group : chunk;
+}
+
+/* Warm-up and calibration rounds (fixed iterations, Go's b.N growth) until
+ * one lasts a tenth of the benchtime, then the measured round: a common
+ * window of the benchtime for workloads whose threads are independent, a
+ * round of the calibrated iterations on every thread for lockstep ones
+ * (their threads wait on each other, which keeps them together). */
+static void timed_rounds(shared_t *sh, worker_t *w, unsigned *rounds)
+{
+	const ct_point_t *p = sh->p;
+	uint64_t iters = p->hint_iters / 10 ? p->hint_iters / 10 : 1, t;
+	for (unsigned k = 0;; k++) {
+		t = round_run(sh, w, iters);
+		*rounds = k + 2;
+		if (t >= p->bt.ns / 10 || iters >= CT_MAX_ITERS || k >= 40)
+			break;
+		iters = ct_predict_iters(p->bt.ns / 10, iters, t); /* aim at the warm-up, not beyond */
+	}
+	if (p->wl->lockstep) {
+		round_run(sh, w, ct_predict_iters(p->bt.ns, iters, t));
+		return;
+	}
+	sh->window_ns = p->bt.ns;
+	round_run(sh, w, chunk_ops(p, iters, t));
+	sh->window_ns = 0;
+}
+
+/* Warm-up, calibration and the measured round. */
+static void calibrate_and_measure(shared_t *sh, worker_t *w, unsigned *rounds)
 {
 	const ct_point_t *p = sh->p;
 	if (p->census) { /* fixed count, no warm-up: only calls are counted */
 		*rounds = 1;
 		round_run(sh, w, p->bt.iters);
-		return p->bt.iters;
+		return;
 	}
 	if (p->bt.iters) {
 		uint64_t warm = p->bt.iters / 10 ? p->bt.iters / 10 : 1;
 		round_run(sh, w, warm);
 		round_run(sh, w, p->bt.iters);
 		*rounds = 2;
-		return p->bt.iters;
+		return;
 	}
-	/* Grow iters as Go does; the measured round is the first to reach the
-	 * benchtime after a warm-up round of at least a tenth of it. With a
-	 * hint, the first round is that warm-up. */
-	uint64_t iters = p->hint_iters / 10 ? p->hint_iters / 10 : 1;
-	bool warm = false;
-	for (unsigned k = 0;; k++) {
-		uint64_t t = round_run(sh, w, iters);
-		*rounds = k + 1;
-		if ((warm && t >= p->bt.ns) || iters >= CT_MAX_ITERS || k >= 40)
-			return iters;
-		warm |= t >= p->bt.ns / 10;
-		iters = ct_predict_iters(p->bt.ns, iters, t);
-	}
+	timed_rounds(sh, w, rounds);
 }
 
 /* Batches of ~2 us (a multiple of the workload's group of operations), for a
@@ -371,8 +503,8 @@ int ct_run_point(const ct_topo_t *topo, const ct_point_t *p, ct_result_t *r)
 	barrier_init(&sh.done, p->threads + 1);
 	if (start_workers(&sh, w, cpus, r) == 0) {
 		unsigned rounds = 0;
-		uint64_t iters = calibrate_and_measure(&sh, w, &rounds);
-		summarize(w, p, iters, r);
+		calibrate_and_measure(&sh, w, &rounds);
+		summarize(w, p, r);
 		r->rounds = rounds;
 		if (p->latency && !p->census)
 			measure_latency(&sh, w, r);

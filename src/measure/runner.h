@@ -1,12 +1,15 @@
 /* runner.h — one point of a study on N pinned threads, in this process.
  *
  * ct_run_point() creates the workers (stacks sized for the kernel), pins each
- * one after it starts, releases them together with a barrier, and runs
- * rounds of `iters` operations per thread: warm-up and calibration rounds
- * first (Go's b.N rule: grow iters until the mean thread time reaches the
- * benchtime), then the measured round. Each worker owns its slot (padded to
- * a cache line); the controller reads the slots only after the round's
- * closing barrier. */
+ * one after it starts, and runs rounds: the workers sleep on a barrier
+ * between rounds and are released together by a spinning gate (window.h).
+ * Warm-up and calibration rounds of `iters` operations per thread come first
+ * (Go's b.N growth until a round lasts a tenth of the benchtime), then the
+ * measured round: with a timed benchtime, every thread runs chunks until a
+ * stop one benchtime after the release, counting its own operations (one
+ * common window); with `Nx`, each thread runs N operations. Each worker owns
+ * its slot (padded to a cache line); the controller reads the slots only
+ * after the round's closing barrier. */
 #ifndef CT_RUNNER_H
 #define CT_RUNNER_H
 
@@ -29,11 +32,20 @@ typedef struct {
 } ct_point_t;
 
 typedef struct {
-	uint64_t iters;            /* per thread, measured round */
+	uint64_t iters;            /* per thread, measured round (mean over threads) */
+	uint64_t ops;              /* all threads' operations, measured round */
+	double overlap;            /* fraction of wall_ns with every thread in its span */
+	double cpu_share_min;      /* least thread CPU time / wall_ns, over threads */
 	unsigned rounds;           /* rounds run, measured one included */
 	double ns_per_op;          /* mean over threads of thread ns / iters */
 	double ns_min, ns_max;     /* fastest and slowest thread, ns/op */
-	double ops_per_s;          /* all threads' ops / (last end - first start) */
+	double ops_per_s;          /* completed ops / (last end - first start); per-op
+	                            * counts below are per completed op too (a one-way
+	                            * hand-off completes an op when the consumer frees) */
+	double wait_ns_per_op;     /* mean over threads of wait / iters: part of ns_per_op
+	                            * spent waiting on another thread (span.wait_ns) */
+	double prod_ns_per_op, cons_ns_per_op; /* one-way hand-off: mean over producers,
+	                            * consumers of (thread ns - wait) / iters; else NaN */
 	double wall_ns;            /* last end - first start of the measured round */
 	double minflt_per_op, majflt_per_op;
 	double vcsw_per_op, ivcsw_per_op;

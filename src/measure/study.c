@@ -6,14 +6,20 @@
 
 #include <stdio.h>
 
-/* "name=value" for each parameter of the point's workload, joined by sep. */
+/* "name=value" for each parameter of the point's workload, joined by sep;
+ * a quiet parameter only when it is not at its default. */
 void ct_point_params(const ct_plan_point_t *p, const char *sep, char *buf, size_t len)
 {
 	size_t used = 0;
 	buf[0] = '\0';
-	for (int i = 0; i < ct_workload_nparams(p->wl) && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s=%llu", i ? sep : "",
-					 p->wl->params[i].name, (unsigned long long)p->param[i]);
+	for (int i = 0; i < ct_workload_nparams(p->wl) && used < len; i++) {
+		const ct_param_t *pd = &p->wl->params[i];
+		char v[32];
+		if (pd->quiet && p->param[i] == pd->def)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s=%s", used ? sep : "", pd->name,
+					 ct_param_format(pd, p->param[i], v, sizeof v));
+	}
 }
 
 void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size_t len)
@@ -27,16 +33,25 @@ void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size
 		 ct_place_name(s->cfg->place));
 }
 
+size_t ct_point_values(const ct_study_t *s, size_t pt, size_t a, double *v, size_t cap)
+{
+	size_t n = 0;
+	for (unsigned r = 0; r < s->cfg->max_count && n < cap; r++) {
+		const ct_record_t *rec = ct_rec(s, pt, a, r);
+		if (rec->ok && !rec->rejected)
+			v[n++] = rec->r.ns_per_op;
+	}
+	return n;
+}
+
 void ct_point_summary(const ct_study_t *s, size_t pt, size_t a, ct_summary_t *out,
 		      unsigned *failed)
 {
 	double v[1024];
-	size_t n = 0;
+	size_t n = ct_point_values(s, pt, a, v, 1024);
 	*failed = 0;
 	for (unsigned r = 0; r < s->cfg->max_count; r++) {
 		const ct_record_t *rec = ct_rec(s, pt, a, r);
-		if (rec->ok && n < 1024)
-			v[n++] = rec->r.ns_per_op;
 		*failed += rec->done && !rec->ok;
 	}
 	ct_summarize(v, n, out);

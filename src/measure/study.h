@@ -23,6 +23,8 @@ typedef struct {
 
 typedef struct {
 	bool done, ok;
+	bool rejected;       /* ok but not concurrent (window.h): out of medians, r.err says why */
+	unsigned attempts;   /* runs it took: more than 1 when one was not concurrent */
 	ct_result_t r;       /* r.err holds the reason when !ok */
 } ct_record_t;
 
@@ -53,6 +55,12 @@ typedef struct {
 	unsigned extra;       /* repetitions added to narrow wide CIs */
 	unsigned unstable;    /* points whose CI stayed wider than the target */
 	unsigned pin_misses;  /* repetitions with a worker off its assigned PU */
+	unsigned redone;      /* runs discarded as not concurrent, then redone */
+	uint64_t seed;        /* of the per-round shuffles (schedule.h) */
+	size_t planned;       /* repetitions of the base rounds */
+	size_t extra_scheduled; /* extra repetitions planned so far */
+	unsigned extra_rounds;
+	unsigned rejected;    /* repetitions still not concurrent after CT_WINDOW_TRIES */
 	double load_at_start; /* 1-minute load average when the study began */
 	bool complete;        /* every planned repetition ran (no interruption) */
 	int stopped_by;       /* the signal that interrupted the study, or 0 */
@@ -68,9 +76,12 @@ static inline ct_record_t *ct_rec(const ct_study_t *s, size_t pt, size_t a, unsi
 
 /* study.c */
 /* Median and CI of ns/op over the point's good repetitions (n == 0: none);
- * failed counts the failed ones. */
+ * failed counts the failed ones. Rejected ones (not concurrent) are in
+ * neither. */
 void ct_point_summary(const ct_study_t *s, size_t pt, size_t a, ct_summary_t *out,
 		      unsigned *failed);
+/* ns/op of the point's kept repetitions (ok, not rejected) into v; count. */
+size_t ct_point_values(const ct_study_t *s, size_t pt, size_t a, double *v, size_t cap);
 /* Benchmark name without the -N suffix: "Smaug/mode=heap/size=1KiB/alloc=glibc/place=compact". */
 void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size_t len);
 /* "name=value" for each parameter of the point's workload, joined by sep. */

@@ -1,7 +1,10 @@
 /* tables.c — the terminal summary of a study: per workload, sizes x modes
  * down, allocators x thread counts across; each cell the median per-thread
  * ns/op with the half-width of its 95% CI, and under each size the heap/stack
- * ratio ("~" when the two CIs overlap: not a significant difference). */
+ * ratio ("~" when the Mann–Whitney test of the two points' repetitions —
+ * common/mwu.h, the test report and compare use — finds no significant
+ * difference, p >= 0.05). */
+#include "mwu.h"
 #include "stats.h"
 #include "study.h"
 
@@ -56,10 +59,14 @@ static void print_cell(const ct_study_t *s, size_t pt, size_t a, FILE *f)
 		return;
 	}
 	ct_point_summary(s, pt, a, &sm, &failed);
+	unsigned rejected = 0;
+	for (unsigned r = 0; r < s->cfg->max_count; r++)
+		rejected += ct_rec(s, pt, a, r)->rejected;
 	if (sm.n == 0) {
-		fprintf(f, "%*s", CELL, failed ? "FAILED" : "-");
+		fprintf(f, "%*s", CELL, failed ? "FAILED" : rejected ? "REJECTED" : "-");
 		return;
 	}
+	failed += rejected; /* "!": some repetitions are not in the median */
 	fmt_ns(sm.median, ns, sizeof ns);
 	double ci = ct_ci_pct(&sm);
 	if (ci < 0)
@@ -85,9 +92,12 @@ static void print_ratio(const ct_study_t *s, size_t heap, size_t stack, size_t a
 		fprintf(f, "%*s", CELL, "-");
 		return;
 	}
-	bool overlap = !h.has_ci || !st.has_ci || (h.lo <= st.hi && st.lo <= h.hi);
+	double hv[1024], sv[1024];
+	size_t nh = ct_point_values(s, heap, a, hv, 1024), ns = ct_point_values(s, stack, a, sv, 1024);
+	ct_mwu_result_t u;
+	ct_mwu_test(hv, nh, sv, ns, &u);
 	char cell[32];
-	snprintf(cell, sizeof cell, "%.2fx%s", h.median / st.median, overlap ? "~" : "");
+	snprintf(cell, sizeof cell, "%.2fx%s", h.median / st.median, u.p >= 0.05 ? "~" : "");
 	fprintf(f, "%*s ", CELL - 1, cell);
 }
 
@@ -211,9 +221,12 @@ static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f
 {
 	uint64_t sizes[256];
 	size_t n = 0;
+	char name[160] = "";
 	for (size_t i = 0; i < s->npts; i++) {
 		if (s->pts[i].wl != wl)
 			continue;
+		if (!name[0]) /* parameters are one value per study: any point says them */
+			ct_point_params(&s->pts[i], ", ", name, sizeof name);
 		bool seen = false;
 		for (size_t k = 0; k < n; k++)
 			seen |= sizes[k] == s->pts[i].size;
@@ -224,11 +237,12 @@ static void print_workload(const ct_study_t *s, const ct_workload_t *wl, FILE *f
 		return;
 	if (s->cfg->max_count > s->cfg->count && s->cfg->ci_target_pct > 0 &&
 	    s->cfg->count >= CT_MIN_CI_SAMPLES)
-		fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u to %u repetitions\n",
-			wl->name, s->cfg->count, s->cfg->max_count);
+		fprintf(f, "\n%s%s%s%s — ns/op per thread, median ±95%% CI over %u to %u repetitions\n",
+			wl->name, name[0] ? " (" : "", name, name[0] ? ")" : "", s->cfg->count,
+			s->cfg->max_count);
 	else
-		fprintf(f, "\n%s — ns/op per thread, median ±95%% CI over %u repetitions\n", wl->name,
-			s->cfg->count);
+		fprintf(f, "\n%s%s%s%s — ns/op per thread, median ±95%% CI over %u repetitions\n",
+			wl->name, name[0] ? " (" : "", name, name[0] ? ")" : "", s->cfg->count);
 	print_header(s, f);
 	for (size_t k = 0; k < n; k++)
 		print_size_block(s, wl, sizes[k], f);
@@ -286,7 +300,7 @@ static double lat_median(const ct_study_t *s, size_t pt, size_t a)
 	size_t n = 0;
 	for (unsigned r = 0; r < s->cfg->max_count && n < 1024; r++) {
 		const ct_record_t *rec = ct_rec(s, pt, a, r);
-		if (rec->ok && rec->r.lat_samples)
+		if (rec->ok && !rec->rejected && rec->r.lat_samples)
 			v[n++] = rec->r.lat_mean_ns;
 	}
 	if (!n)
@@ -323,6 +337,38 @@ static void print_latency_check(const ct_study_t *s, FILE *f)
 	free(dev);
 }
 
+static int cmp_d(const void *a, const void *b);
+
+/* How many kept repetitions were concurrent at once, how many took more
+ * runs, how many were rejected; the overlap and on-CPU share over the kept
+ * multi-thread ones (median and lowest). */
+static void print_concurrency(const ct_study_t *s, FILE *f)
+{
+	size_t cap = s->npts * s->cfg->nallocs * s->cfg->max_count, n = 0, kept = 0;
+	double *ov = malloc((cap ? cap : 1) * sizeof *ov), share = 1e300;
+	for (size_t i = 0; ov && i < cap; i++) {
+		const ct_record_t *rec = &s->recs[i];
+		if (!rec->done || !rec->ok || rec->rejected)
+			continue;
+		kept++;
+		share = rec->r.cpu_share_min < share ? rec->r.cpu_share_min : share;
+		if (s->pts[i / (s->cfg->nallocs * s->cfg->max_count)].threads > 1)
+			ov[n++] = rec->r.overlap;
+	}
+	if (kept) {
+		fprintf(f, "concurrency: %zu repetitions kept (%u runs redone, %u rejected: threads "
+			   "not together or off CPU); lowest on-CPU share %.2f",
+			kept, s->redone, s->rejected, share);
+		if (n) {
+			qsort(ov, n, sizeof *ov, cmp_d);
+			fprintf(f, "; overlap of %zu multi-thread ones: median %.3f, lowest %.3f", n,
+				ov[n / 2], ov[0]);
+		}
+		fputc('\n', f);
+	}
+	free(ov);
+}
+
 static void print_failures(const ct_study_t *s, FILE *f)
 {
 	unsigned shown = 0;
@@ -330,10 +376,10 @@ static void print_failures(const ct_study_t *s, FILE *f)
 		for (size_t a = 0; a < s->cfg->nallocs; a++)
 			for (unsigned r = 0; r < s->cfg->max_count; r++) {
 				const ct_record_t *rec = ct_rec(s, pt, a, r);
-				if (!rec->done || rec->ok)
+				if (!rec->done || (rec->ok && !rec->rejected))
 					continue;
 				if (shown++ == 0)
-					fputs("failed repetitions:\n", f);
+					fputs("failed or rejected repetitions:\n", f);
 				if (shown > 20)
 					continue;
 				char name[512];
@@ -350,7 +396,8 @@ void ct_out_tables(const ct_study_t *s, FILE *f)
 	for (size_t w = 0; w < s->cfg->nwl; w++)
 		print_workload(s, s->cfg->wl[w], f);
 	fputs("\n±? fewer than 6 good repetitions (no CI)   ! some repetitions failed   "
-	      "* CI wider than the target   x~ heap/stack CIs overlap\n",
+	      "* CI wider than the target\nx~ heap/stack not significant (Mann-Whitney p >= 0.05, exact with ties up "
+	      "to 50 repetitions)\n",
 	      f);
 	if (s->oversubscribed)
 		fprintf(f, "oversubscribed: some thread counts exceed the %u cores\n",
@@ -360,5 +407,6 @@ void ct_out_tables(const ct_study_t *s, FILE *f)
 			fprintf(f, "%s: not measured: %s\n", s->cfg->allocs[a].label, s->st[a].why);
 	print_precision(s, f);
 	print_latency_check(s, f);
+	print_concurrency(s, f);
 	print_failures(s, f);
 }

@@ -23,6 +23,7 @@
 
 #include "contend.h"
 #include "counters.h"
+#include "units.h"
 
 #include <sys/resource.h>
 
@@ -43,7 +44,18 @@ typedef struct {
 	unsigned batch_no;             /* 0 for the first batch of the round */
 	bool batch_last;               /* the round's last batch: free what was kept */
 	ct_counters_t *hw;             /* hardware counters to run over the span, or NULL */
+	/* Set by kernels whose threads hand work to each other (xfree): the
+	 * part of t1 - t0 spent waiting on another thread (a queue empty or
+	 * full), and which side of a one-way hand-off this thread is. */
+	uint64_t wait_ns;
+	unsigned char side;            /* CT_SIDE_* */
 } ct_span_t;
+
+/* A thread's side in a one-way hand-off. An operation is one object going
+ * through: the producer's allocation and the consumer's free are its two
+ * halves, so counts per operation (faults, allocs, throughput) are taken
+ * over the threads that complete objects (CT_SIDE_FREE and CT_SIDE_BOTH). */
+enum { CT_SIDE_BOTH, CT_SIDE_ALLOC, CT_SIDE_FREE };
 
 #define CT_MAX_PARAMS 8
 
@@ -51,6 +63,13 @@ typedef struct {
 	const char *name; /* on the command line: --param name=value */
 	const char *doc;  /* one line, with its unit */
 	uint64_t def, min, max;
+	/* NULL: the value is a number in [min, max]. Otherwise the names of the
+	 * values, NULL-terminated: the value is an index into it, and the name
+	 * is what the command line takes and the results show. */
+	const char *const *choices;
+	/* Left out of benchmark names and the params column at its default: a
+	 * parameter added to a workload then keeps the names of earlier results. */
+	bool quiet;
 } ct_param_t;
 
 typedef struct {
@@ -84,11 +103,21 @@ typedef struct ct_workload {
 	 * arrays, queues), for the memory check that refuses a plan which
 	 * cannot fit before any work. Saturates rather than wraps. */
 	uint64_t (*heap_bytes)(uint64_t size, const uint64_t *param);
+	/* Optional: why this mode cannot run on `threads` threads (NULL: it
+	 * can); the CLI refuses such a combination with this reason. */
+	const char *(*refuse)(int mode, unsigned threads);
+	/* Its threads wait on each other, and span.wait_ns says how long. */
+	bool waits;
 	/* Optional: state shared by the point's threads (thread = 0 in a). NULL
 	 * from setup is a failure of the point. */
 	void *(*setup)(const ct_kargs_t *a);
 	void (*teardown)(void *shared);
 	void (*run)(const ct_kargs_t *a, uint64_t iters, ct_span_t *span);
+	/* The threads wait on each other inside run() (barriers, hand-offs), so
+	 * every thread must run the same operations: the measured round gives
+	 * each the calibrated count instead of a common timed window, and the
+	 * waiting keeps them together. */
+	bool lockstep;
 } ct_workload_t;
 
 /* a * b, or UINT64_MAX where that would wrap. */
@@ -158,5 +187,11 @@ int ct_workload_mode(const ct_workload_t *w, const char *mode);
 /* Index of a parameter in w->params, or -1; count of parameters. */
 int ct_workload_param(const ct_workload_t *w, const char *name);
 int ct_workload_nparams(const ct_workload_t *w);
+/* A parameter's value from its command-line text (a number in range, or one
+ * of its choices); -1 with the reason in err. */
+int ct_param_parse(const ct_param_t *pd, const char *text, uint64_t *v, ct_err_t *err);
+/* The value as the command line spells it (the number, or the choice's
+ * name). Returns buf. */
+const char *ct_param_format(const ct_param_t *pd, uint64_t v, char *buf, size_t len);
 
 #endif
