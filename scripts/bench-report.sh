@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench-report.sh — how long `contend report` and `contend compare` take,
 # and how much memory they use, on synthetic results directories of ROWS
-# rows with REPS repetitions per point (the readers must stay linear in
-# both: 10 000 rows under 1 s, 1 000 000 rows under 60 s and 1 GiB).
+# rows with REPS repetitions per point. The readers are linear in ROWS;
+# a ratio interval forms the REPS x REPS pairwise log-ratios of its two
+# points (the exact test with ties needs them), so REPS costs its square.
 #   scripts/bench-report.sh [CONTEND] [ROWS REPS]...
 #   default: build/contend 10000 5000 1000000 1000
 set -eu
