@@ -118,6 +118,7 @@ static int cmd_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	ct_std_fds();
 	if (argc > 1 && strcmp(argv[1], "__child") == 0)
 		return ct_child_main(argc - 1, argv + 1);
 	/* Tables go to stdout, progress and outcomes to stderr: line by line, so

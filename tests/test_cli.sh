@@ -7,6 +7,8 @@ contend=$1; build=$2
 work=$(mktemp -d /tmp/contend-cli-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/taken" && echo x > "$work/taken/results.txt" && echo x > "$work/file"
+mkfifo "$work/fifo"
+long=$(printf 'bilbo%.0s,' $(seq 90))smaug
 pass=0; fail=0
 
 # args<TAB>text the error line must contain
@@ -98,6 +100,22 @@ cases=$(cat <<CASES
 --benchtime 1m30parsecs	unknown time unit 'parsecs'
 -t	needs a value
 extra	unexpected argument 'extra'
+--timeout 1ns	--timeout: bad value '1e-09s': below 100ms
+--timeout 200ms --benchtime 1s	not above --benchtime
+-w churn -s 1MiB -P k=16777216 -t 2	the plan needs about
+-t 1-64 -n 10000 --max-count 100000	MiB of records
+-w ,smaug	empty item in list
+-m heap,,stack	empty item in list
+-P k=5,,batch=2	empty item in list
+-w churn -P k=5,k=6	given twice: to sweep it, name it once with values a/b
+-w churn -P k=5 -P k=6	given twice
+-w bilbo,bilbo	'bilbo' given twice
+-w $long	list longer than 511 bytes
+-n 3 -xq	unknown option '-x'
+-qn	option '-n' needs a value
+-a "x=$work/fifo"	not a regular file
+-a "x=$work/a b.so"	space, which LD_PRELOAD cannot carry
+-a "\$(printf 'x=/tmp/a\\nb.so')"	control character
 CASES
 )
 
@@ -123,6 +141,10 @@ while IFS=$'\t' read -r args want; do
 	check "run $args" "$want" "$contend" run -q -o "$work/out" "$@"
 	[ -e "$work/out" ] && { echo "FAIL [$args]: wrote $work/out"; fail=$((fail + 1)); rm -rf "$work/out"; }
 done <<<"$cases"
+
+# a refused --out leaves none of the directories it made
+check "out made" "--out" "$contend" run -q -o "$work/made/../file/x"
+[ -e "$work/made" ] && { echo "FAIL [out made]: left $work/made"; fail=$((fail + 1)); }
 
 check "bad subcommand" "unknown subcommand 'frobnicate'" "$contend" frobnicate
 check "help of no subcommand" "help: bad value 'frobnicate'" "$contend" help frobnicate

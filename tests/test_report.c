@@ -203,6 +203,39 @@ static void ratio_ci(void)
 	EXPECT(!r.has_ci);
 }
 
+
+static bool same_ratio(const ct_ratio_t *a, const ct_ratio_t *b)
+{
+	return a->ratio == b->ratio && a->hl == b->hl && a->lo == b->lo && a->hi == b->hi &&
+	       a->has_ci == b->has_ci && a->conf == b->conf;
+}
+
+/* A large interval is kept and handed out again for the same samples:
+ * the second answer is the first, and other samples are computed afresh. */
+static void ratio_ci_memo(void)
+{
+	enum { N = 300 }; /* N*N above the size that is kept */
+	static double x[N], y[N];
+	for (int i = 0; i < N; i++) {
+		x[i] = 100 + (i * 37) % 101;
+		y[i] = 1.5 * (100 + (i * 53) % 97);
+	}
+	ct_ratio_t a, b, c;
+	EXPECT(ct_ratio_ci(y, N, x, N, 0.95, &a) == 0);
+	EXPECT(ct_ratio_ci(y, N, x, N, 0.95, &b) == 0);
+	EXPECT(same_ratio(&a, &b));
+	EXPECT(a.has_ci && a.lo < a.hl && a.hl < a.hi);
+	for (int i = 0; i < N; i++)
+		y[i] *= 2; /* exact: every figure of the ratio doubles */
+	EXPECT(ct_ratio_ci(y, N, x, N, 0.95, &c) == 0);
+	EXPECT_NEAR(c.ratio, 2 * a.ratio, 1e-12);
+	EXPECT_NEAR(c.hl, 2 * a.hl, 1e-9);
+	for (int i = 0; i < N; i++)
+		y[i] /= 2;
+	EXPECT(ct_ratio_ci(y, N - 1, x, N, 0.95, &c) == 0); /* one fewer */
+	EXPECT(ct_ratio_ci(y, N, x, N, 0.95, &c) == 0);
+	EXPECT(same_ratio(&a, &c));
+}
 /* Each outcome of each kind of test, at margin 0 and at 5%; the edges
  * written out: 1/1.05 = 0.952, 2*1.05 = 2.1, 10/1.05 = 9.524, 0.9*1.05 =
  * 0.945, 1.1/1.05 = 1.048, 0.9/1.05 = 0.857, 1.1*1.05 = 1.155. */
@@ -667,6 +700,7 @@ int main(int argc, char **argv)
 	mann_whitney();
 	ties_agree();
 	ratio_ci();
+	ratio_ci_memo();
 	judging();
 	readers(tmp);
 	known_verdicts(tmp, "known");

@@ -286,6 +286,32 @@ static void census(const ct_topo_t *topo, ct_census_fn fn)
 		}
 }
 
+/* Every workload declares the heap a thread holds (the memory check
+ * refuses plans by it), at least one object, growing with its parameters. */
+static void declared_heap(void)
+{
+	for (size_t i = 0; i < ct_nworkloads; i++) {
+		const ct_workload_t *w = ct_workloads[i];
+		EXPECT(w->heap_bytes != NULL);
+		if (!w->heap_bytes)
+			continue;
+		uint64_t param[CT_MAX_PARAMS] = {0}, size = w->default_sizes ? w->max_size : w->fixed_size;
+		for (int k = 0; k < ct_workload_nparams(w); k++)
+			param[k] = w->params[k].def;
+		uint64_t base = w->heap_bytes(size, param);
+		EXPECT_GE_D((double)base, (double)size);
+		for (int k = 0; k < ct_workload_nparams(w); k++) {
+			uint64_t more[CT_MAX_PARAMS];
+			memcpy(more, param, sizeof more);
+			more[k] = w->params[k].max;
+			EXPECT_GE_D((double)w->heap_bytes(size, more), (double)base);
+		}
+	}
+	const ct_workload_t *churn = ct_workload_find("churn");
+	uint64_t k16m[CT_MAX_PARAMS] = {1u << 24, 256, 0};
+	EXPECT(churn && churn->heap_bytes(1u << 20, k16m) >= (1ull << 44)); /* 16 TiB */
+}
+
 int main(int argc, char **argv)
 {
 #ifndef CT_SANITIZED
@@ -304,6 +330,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "census") == 0) {
 		census(topo, t_census());
 	} else {
+		declared_heap();
 		all_sinks(topo);
 	}
 	ct_topo_close(topo);

@@ -81,6 +81,14 @@ static uint64_t bw_bytes_moved(uint64_t size)
 	return size;
 }
 
+/* Source and destination carved from one block, a page of slack each. */
+static uint64_t bw_heap_bytes(uint64_t size, const uint64_t *param)
+{
+	(void)param;
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	return 2 * size + 2 * page;
+}
+
 const ct_workload_t ct_wl_bandwidth = {
 	.name = "bandwidth",
 	.bench = "Bandwidth",
@@ -94,4 +102,5 @@ const ct_workload_t ct_wl_bandwidth = {
 	.max_size = 1ull << 30,
 	.bytes_moved = bw_bytes_moved,
 	.run = bw_run,
+	.heap_bytes = bw_heap_bytes,
 };

@@ -100,6 +100,13 @@ static void bilbo_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 
 static const ct_param_t bilbo_params[] = {CT_PRIME_PARAM, {NULL, NULL, 0, 0, 0, NULL, false}};
 
+/* One 16-byte struct, freed before the next, after the worker's priming
+ * (prime objects at once, freed before the timed loop). */
+static uint64_t bilbo_heap_bytes(uint64_t size, const uint64_t *param)
+{
+	return size * (1 + param[0]);
+}
+
 const ct_workload_t ct_wl_bilbo = {
 	.name = "bilbo",
 	.bench = "Bilbo",
@@ -116,4 +123,5 @@ const ct_workload_t ct_wl_bilbo = {
 	.setup = ct_prime_setup,
 	.teardown = ct_prime_teardown,
 	.run = bilbo_run,
+	.heap_bytes = bilbo_heap_bytes,
 };

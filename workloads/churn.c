@@ -174,6 +174,12 @@ static uint64_t churn_group(const uint64_t *param)
 	return param[P_BATCH] < param[P_K] ? param[P_BATCH] : param[P_K];
 }
 
+/* k live objects of at most SIZE bytes, plus the array that holds them. */
+static uint64_t churn_heap_bytes(uint64_t size, const uint64_t *param)
+{
+	return ct_mul_sat(param[P_K], size + sizeof(uint64_t *));
+}
+
 const ct_workload_t ct_wl_churn = {
 	.name = "churn",
 	.bench = "Churn",
@@ -189,4 +195,5 @@ const ct_workload_t ct_wl_churn = {
 	.max_size = 1ull << 20,
 	.params = churn_params,
 	.run = churn_run,
+	.heap_bytes = churn_heap_bytes,
 };

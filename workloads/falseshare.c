@@ -155,6 +155,13 @@ static void fs_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 	s->sink += sink;
 }
 
+/* Its own object and, passive, the one thread 0 handed it: two at most. */
+static uint64_t fs_heap_bytes(uint64_t size, const uint64_t *param)
+{
+	(void)param;
+	return 2 * size;
+}
+
 const ct_workload_t ct_wl_falseshare = {
 	.name = "falseshare",
 	.bench = "FalseShare",
@@ -171,5 +178,6 @@ const ct_workload_t ct_wl_falseshare = {
 	.setup = fs_setup,
 	.teardown = fs_teardown,
 	.run = fs_run,
+	.heap_bytes = fs_heap_bytes,
 	.lockstep = true,
 };

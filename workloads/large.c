@@ -118,6 +118,13 @@ static uint64_t large_stack_bytes(uint64_t size)
 	return size; /* the callee's frame */
 }
 
+/* One SIZE-byte block, freed before the next. */
+static uint64_t large_heap_bytes(uint64_t size, const uint64_t *param)
+{
+	(void)param;
+	return size;
+}
+
 const ct_workload_t ct_wl_large = {
 	.name = "large",
 	.bench = "Large",
@@ -132,4 +139,5 @@ const ct_workload_t ct_wl_large = {
 	.max_size = 64ull << 20,
 	.stack_bytes = large_stack_bytes,
 	.run = large_run,
+	.heap_bytes = large_heap_bytes,
 };

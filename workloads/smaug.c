@@ -291,6 +291,14 @@ static uint64_t smaug_bytes_moved(uint64_t size)
 	return size;
 }
 
+/* One SIZE-byte block, freed before the next, whichever copy: a typed
+ * block is malloc(sizeof (T)) with sizeof (T) == SIZE. */
+static uint64_t smaug_heap_bytes(uint64_t size, const uint64_t *param)
+{
+	(void)param;
+	return size;
+}
+
 const ct_workload_t ct_wl_smaug = {
 	.name = "smaug",
 	.bench = "Smaug",
@@ -309,4 +317,5 @@ const ct_workload_t ct_wl_smaug = {
 	.stack_bytes = smaug_stack_bytes,
 	.bytes_moved = smaug_bytes_moved,
 	.run = smaug_run,
+	.heap_bytes = smaug_heap_bytes,
 };

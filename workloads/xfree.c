@@ -111,10 +111,13 @@ static uint64_t queue_cap(const uint64_t *param)
 	return cap;
 }
 
-/* A full queue per thread: its pointers and its objects. */
+/* A full queue per thread, in every mode (a pc producer's queue holds its
+ * objects until the consumer frees them): its pointers and its objects.
+ * queue_cap is at most 2^31 (depth 1024 x batch 2^20), so only the product
+ * with SIZE can wrap. */
 static uint64_t xfree_heap_bytes(uint64_t size, const uint64_t *param)
 {
-	return queue_cap(param) * (sizeof(void *) + size);
+	return ct_mul_sat(queue_cap(param), size + sizeof(void *));
 }
 
 static void xfree_teardown(void *shared)

@@ -95,10 +95,7 @@ static void parse(int argc, char **argv, cmp_opts_t *o)
 		case 'p': add_map(o->place, &o->nplace, "--place", optarg); break;
 		case 'm': o->metric = optarg; o->m = metric_slot(optarg); break;
 		case 'h': ct_compare_usage(stdout); exit(0);
-		case ':': ct_usage_error("compare: option '%s' needs a value", argv[optind - 1]);
-		default:
-			ct_usage_error("compare: unknown option '%s' (see `contend compare --help`)",
-				       argv[optind - 1]);
+		default: ct_option_error("compare", c, argv);
 		}
 	}
 	if (optind >= argc)

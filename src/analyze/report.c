@@ -234,10 +234,7 @@ int ct_cmd_report(int argc, char **argv)
 		case 'q': o.text = false; break;
 		case 'F': o.figures = false; break;
 		case 'h': ct_report_usage(stdout); return 0;
-		case ':': ct_usage_error("report: option '%s' needs a value", argv[optind - 1]);
-		default:
-			ct_usage_error("report: unknown option '%s' (see `contend report --help`)",
-				       argv[optind - 1]);
+		default: ct_option_error("report", c, argv);
 		}
 	}
 	if (optind >= argc)

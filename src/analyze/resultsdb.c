@@ -6,6 +6,8 @@
  * columns read as NAN; only the columns without which nothing can be said
  * (workload, mode, size, alloc, threads, status, ns_per_op) are required. */
 #include "resultsdb.h"
+#include "contend.h"
+#include "files.h"
 #include "units.h"
 
 #include <errno.h>
@@ -28,36 +30,6 @@ const char *const ct_metric_col[CT_NMETRICS] = {
 };
 
 /* ---------------------------------------------------------------- files */
-
-/* The whole file, NUL-terminated; NULL with errno set on failure. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		n += fread(buf + n, 1, cap - n - 1, f);
-		if (n < cap - 1)
-			break;
-		char *nb = realloc(buf, cap *= 2);
-		if (!nb)
-			free(buf);
-		buf = nb;
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (!buf || bad) {
-		free(buf);
-		errno = bad ? EIO : ENOMEM;
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
 
 /* ---------------------------------------------------------------- interning */
 
@@ -288,9 +260,13 @@ static void load_machine(ct_rdir_t *d, const char *dir)
 {
 	char p[4200];
 	snprintf(p, sizeof p, "%s/machine.json", dir);
-	char *text = slurp(p, NULL);
-	if (!text)
+	char why[4400];
+	char *text = ct_read_file(p, CT_FILE_CAP, NULL, why, sizeof why);
+	if (!text) {
+		if (errno != ENOENT) /* absent is said by the report; anything else here */
+			ct_warn("machine.json ignored: %s", why);
 		return;
+	}
 	json_t j = {.p = text, .d = d};
 	char path[1024] = "";
 	jvalue(&j, path, sizeof path);
@@ -394,16 +370,33 @@ static int read_header(char *line, const char *extra, layout_t *L, ct_rdir_t *d,
 		return snprintf(err, len, "results.csv has no 'ns_per_op' column"), -1;
 	if (extra && L->metric[CT_M_EXTRA] < 0)
 		return snprintf(err, len, "results.csv has no column '%s'", extra), -1;
+	/* a key or text column is no figure: every row would read as malformed */
+	for (int k = 0; extra && k < C_NKEYS; k++)
+		if (strcmp(extra, key_col[k]) == 0 && k != C_THREADS && k != C_SIZE_BYTES &&
+		    k != C_REP)
+			return snprintf(err, len, "results.csv has no column '%s' that is numeric",
+					extra), -1;
+	if (extra && strcmp(extra, "alloc_stats") == 0)
+		return snprintf(err, len, "results.csv has no column '%s' that is numeric", extra), -1;
 	for (int m = 0; m < CT_NMETRICS; m++)
 		d->has_col[m] = L->metric[m] >= 0;
 	return 0;
 }
 
-static double num(const char *s)
+/* A figure, or NaN for an empty field. inf, nan and trailing garbage are
+ * not figures either: *bad says so, so that the row is counted malformed
+ * instead of giving "HOLDS inf x". */
+static double num(const char *s, bool *bad)
 {
 	char *end;
 	double v = strtod(s, &end);
-	return end == s ? NAN : v;
+	if (end == s && !*s)
+		return NAN;
+	if (end == s || *end || !isfinite(v)) {
+		*bad = true;
+		return NAN;
+	}
+	return v;
 }
 
 static const char *field(char **f, const layout_t *L, int k, const char *dflt)
@@ -437,7 +430,7 @@ static int parse_row(ct_rdir_t *d, char **f, const layout_t *L, ct_row_t *r)
 	else if (ct_parse_size(f[L->key[C_SIZE]], &sz, &e))
 		return -1;
 	long t = strtol(f[L->key[C_THREADS]], &end, 10);
-	if (*end || t < 1)
+	if (*end || t < 1 || t > CT_MAX_THREADS) /* beyond: not a thread count contend runs */
 		return -1;
 	char wl[512];
 	int ids[7] = {intern(d, workload_name(f, L, wl, sizeof wl)), intern(d, f[L->key[C_MODE]]),
@@ -455,8 +448,11 @@ static int parse_row(ct_rdir_t *d, char **f, const layout_t *L, ct_row_t *r)
 			.rep = (unsigned)strtoul(field(f, L, C_REP, "0"), NULL, 10),
 			.ok = strcmp(f[L->key[C_STATUS]], "ok") == 0,
 			.rejected = strcmp(f[L->key[C_STATUS]], "rejected") == 0};
+	bool bad = false;
 	for (int m = 0; m < CT_NMETRICS; m++)
-		r->m[m] = L->metric[m] >= 0 ? num(f[L->metric[m]]) : NAN;
+		r->m[m] = L->metric[m] >= 0 ? num(f[L->metric[m]], &bad) : NAN;
+	if (bad)
+		return -1;
 	if (r->ok && !(r->m[CT_M_NS] > 0))
 		r->ok = false; /* an "ok" row without a time cannot be used */
 	return 0;
@@ -498,9 +494,10 @@ static int parse_rows(ct_rdir_t *d, char *text, const layout_t *L)
 
 static int load_csv(ct_rdir_t *d, const char *csv, const char *extra, char *err, size_t len)
 {
-	char *text = slurp(csv, NULL);
+	char why[4400];
+	char *text = ct_read_file(csv, CT_FILE_CAP, NULL, why, sizeof why);
 	if (!text)
-		return snprintf(err, len, "cannot read '%s': %s", csv, strerror(errno)), CT_LOAD_IO;
+		return snprintf(err, len, "cannot read %s", why), CT_LOAD_IO;
 	layout_t L;
 	char *body = strchr(text, '\n');
 	if (body)
@@ -748,6 +745,14 @@ int ct_rdir_load(const char *path, const char *extra, ct_rdir_t *d, char *err, s
 	load_machine(d, d->path);
 	make_label(d);
 	rc = load_csv(d, csv, extra, err, len);
+	/* said on stderr too: compare prints no directory lines */
+	if (rc == CT_LOAD_OK && !d->has_machine)
+		ct_warn("%s: no machine.json: the machine, the allocator versions and whether the "
+			"study finished are unknown", d->path);
+	if (rc == CT_LOAD_OK && d->nbad)
+		ct_warn("%s: %zu malformed row(s) of results.csv skipped (wrong number of fields, "
+			"a figure that is not a finite number, a thread count out of range)",
+			d->path, d->nbad);
 	if (rc == CT_LOAD_OK && build_groups(d)) {
 		snprintf(err, len, "out of memory grouping '%s'", csv);
 		rc = CT_LOAD_IO;

@@ -27,8 +27,10 @@
 #define CT_MAX_THREADS 1024
 #define CT_CACHELINE_MAX 256 /* padding for per-thread slots; real size read at run time */
 
-/* Exit statuses. */
-enum { CT_EXIT_OK = 0, CT_EXIT_FAIL = 1, CT_EXIT_USAGE = 2 };
+/* Exit statuses: FAIL some repetition or allocator failed; USAGE bad
+ * input; WRITE results could not be written (full disk, read-only
+ * target): the study stopped there. A signal gives 128 + its number. */
+enum { CT_EXIT_OK = 0, CT_EXIT_FAIL = 1, CT_EXIT_USAGE = 2, CT_EXIT_WRITE = 3 };
 
 static inline uint64_t ct_now_ns(void)
 {
@@ -37,8 +39,16 @@ static inline uint64_t ct_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Opens /dev/null on any of stdin, stdout, stderr that is closed
+ * (`contend >&-`), so that no file contend opens later — results.txt, a
+ * pipe to a child — lands on descriptor 1 or 2 and takes what others
+ * print there. */
+void ct_std_fds(void);
 /* Print "contend: <message>" to stderr and exit with status 2 (bad input). */
 _Noreturn void ct_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* getopt_long returned '?' or ':' (c) for subcommand cmd: one line naming
+ * the option at fault, exit status 2. */
+_Noreturn void ct_option_error(const char *cmd, int c, char *const *argv);
 /* Print "contend: warning: <message>" to stderr once per call. */
 void ct_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "contend: <message>" to stderr: progress and outcomes. */

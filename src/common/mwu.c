@@ -249,18 +249,65 @@ static size_t edge(const search_t *s, size_t rejected, size_t accepted)
 	return accepted;
 }
 
+/* Merges the ascending runs a[lo..mid) and a[mid..hi) into out. */
+static void merge_runs(const double *a, size_t lo, size_t mid, size_t hi, double *out)
+{
+	size_t i = lo, j = mid, k = lo;
+	while (i < mid && j < hi)
+		out[k++] = a[j] < a[i] ? a[j++] : a[i++];
+	while (i < mid)
+		out[k++] = a[i++];
+	while (j < hi)
+		out[k++] = a[j++];
+}
+
+/* The n m differences y_j - x_i in ascending order. With x and y sorted,
+ * row j (y_j - x_i, i falling) is already ascending, so m runs of n are
+ * merged pairwise: O(nm log m) with the comparison inlined, where qsort
+ * took O(nm log nm) through a callback (seconds at 5000 x 5000). The
+ * values, and so the sorted array, are the same either way. */
+static double *sorted_differences(const ctx_t *c)
+{
+	size_t n = c->n, nm = n * c->m;
+	double *d = calloc(nm, sizeof *d); /* every element is written below */
+	if (!d)
+		return NULL;
+	for (size_t k = 0, i = 0, j = 0; k < nm; k++) { /* d[j n + i] */
+		d[k] = c->y[j] - c->x[n - 1 - i];
+		if (++i == n) {
+			i = 0;
+			j++;
+		}
+	}
+	if (c->m == 1)
+		return d; /* one run: in order already */
+	double *t = calloc(nm, sizeof *t); /* fresh zero pages: as cheap as malloc here */
+	if (!t) {
+		free(d);
+		return NULL;
+	}
+	for (size_t run = n; run < nm; run *= 2) {
+		for (size_t lo = 0; lo < nm; lo += 2 * run) {
+			size_t mid = run < nm - lo ? lo + run : nm;
+			size_t hi = run < nm - mid ? mid + run : nm;
+			merge_runs(d, lo, mid, hi, t);
+		}
+		double *swap = d;
+		d = t;
+		t = swap;
+	}
+	free(t);
+	return d;
+}
+
 /* Sorted differences y_j - x_i (all n m), their distinct values, and the
  * Hodges–Lehmann estimate. */
 static double *differences(const ctx_t *c, size_t *q, double *hl)
 {
 	size_t nm = c->n * c->m;
-	double *d = malloc(nm * sizeof *d);
+	double *d = sorted_differences(c);
 	if (!d)
 		return NULL;
-	for (size_t j = 0; j < c->m; j++)
-		for (size_t i = 0; i < c->n; i++)
-			d[j * c->n + i] = c->y[j] - c->x[i];
-	qsort(d, nm, sizeof *d, cmp_double);
 	*hl = (nm % 2) ? d[nm / 2] : d[nm / 2 - 1] + (d[nm / 2] - d[nm / 2 - 1]) / 2;
 	size_t k = 0;
 	for (size_t i = 0; i < nm; i++)

@@ -259,6 +259,40 @@ static int parse_list(const char *s, uint64_t lo, uint64_t hi, uint64_t *out, si
 	return 0;
 }
 
+/* Length of an item's key: up to '=' when items are name=value. */
+static size_t key_len(const char *item, bool by_key)
+{
+	return by_key ? strcspn(item, "=") : strlen(item);
+}
+
+int ct_split_list(const char *s, char *buf, size_t buflen, char **items, size_t max, size_t *n,
+		  bool by_key, ct_err_t *err)
+{
+	*n = 0;
+	size_t len = s ? strlen(s) : 0;
+	if (len == 0)
+		return fail(err, "empty list");
+	if (len >= buflen)
+		return fail(err, "list longer than %zu bytes", buflen - 1);
+	memcpy(buf, s, len + 1);
+	if (buf[0] == ',' || buf[len - 1] == ',' || strstr(buf, ",,"))
+		return fail(err, "empty item in list");
+	char *save = NULL;
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		for (const char *c = t; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				return fail(err, "control character in item");
+		size_t k = key_len(t, by_key);
+		for (size_t i = 0; i < *n; i++)
+			if (key_len(items[i], by_key) == k && strncmp(items[i], t, k) == 0)
+				return fail(err, "'%.*s' given twice", (int)k, t);
+		if (*n == max)
+			return fail(err, "more than %zu items", max);
+		items[(*n)++] = t;
+	}
+	return 0;
+}
+
 int ct_parse_size_list(const char *s, uint64_t lo, uint64_t hi, uint64_t *out, size_t max,
 		       size_t *n, ct_err_t *err)
 {

@@ -11,6 +11,7 @@
 #define CT_UNITS_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct {
@@ -31,6 +32,13 @@ int ct_parse_duration(const char *s, uint64_t *ns, ct_err_t *err);
  * span lo, 2lo, 4lo … ≤ hi. Counts: a range is every integer lo..hi.
  * Values outside [lo, hi] are errors; at most max values; duplicates are
  * dropped, order kept. */
+/* Splits the comma-separated list s into items pointing into buf (a copy
+ * of s). Refused, never cut or skipped: an empty list, an empty item
+ * (",a", "a,,b", "a,"), a list that does not fit buf, more than max items,
+ * a control character, an item given twice (by_key: two items with the
+ * same name before '='). */
+int ct_split_list(const char *s, char *buf, size_t buflen, char **items, size_t max, size_t *n,
+		  bool by_key, ct_err_t *err);
 int ct_parse_size_list(const char *s, uint64_t lo, uint64_t hi, uint64_t *out, size_t max,
 		       size_t *n, ct_err_t *err);
 int ct_parse_count_list(const char *s, uint64_t lo, uint64_t hi, uint64_t *out, size_t max,

@@ -1,10 +1,12 @@
 /* alloc.c — the allocator registry and what the engine does with adapters
  * (see alloc.h). To add an allocator, add its descriptor to ct_allocators[]. */
 #include "alloc.h"
+#include "files.h"
 #include "ct_config.h"
 
 #include <ctype.h>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <gnu/libc-version.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +220,15 @@ static int parse_custom(const char *item, size_t nlen, ct_alloc_spec_t *s, ct_er
 			 s->adapter->name);
 		return -1;
 	}
+	/* LD_PRELOAD splits on spaces and colons, and the path travels in the
+	 * child's hello line: neither can carry such a path */
+	for (const char *c = path; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == ' ' || *c == ':') {
+			snprintf(err->msg, sizeof err->msg,
+				 "library path holds a %s, which LD_PRELOAD cannot carry",
+				 *c == ' ' ? "space" : *c == ':' ? "':'" : "control character");
+			return -1;
+		}
 	if (!*path || access(path, R_OK) != 0) {
 		snprintf(err->msg, sizeof err->msg, "library '%s' does not exist or is unreadable",
 			 path);
@@ -227,11 +238,16 @@ static int parse_custom(const char *item, size_t nlen, ct_alloc_spec_t *s, ct_er
 		snprintf(err->msg, sizeof err->msg, "cannot resolve '%s'", path);
 		return -1;
 	}
-	FILE *f = fopen(s->path, "rb");
+	/* ld.so would block on a FIFO named in LD_PRELOAD: regular files only */
+	char why[sizeof err->msg];
+	int fd = ct_open_regular(s->path, O_RDONLY, why, sizeof why);
+	if (fd < 0) {
+		snprintf(err->msg, sizeof err->msg, "library %.150s", why);
+		return -1;
+	}
 	unsigned char magic[4] = {0};
-	size_t got = f ? fread(magic, 1, 4, f) : 0;
-	if (f)
-		fclose(f);
+	ssize_t got = read(fd, magic, 4);
+	close(fd);
 	if (got != 4 || memcmp(magic, "\177ELF", 4) != 0) {
 		snprintf(err->msg, sizeof err->msg, "'%s' is not a shared library (no ELF header)",
 			 path);

@@ -67,17 +67,22 @@ void ct_cli_run_usage(FILE *f)
 	      "      --benchtime T     time per repetition, during which all threads run\n"
 	      "                        together, e.g. 30ms; or operations per thread, 1000x\n"
 	      "                        (default 5ms)\n"
-	      "      --timeout T       give up on one repetition after T, e.g. 1m30s\n"
-	      "                        (default 120s)\n"
+	      "      --timeout T       give up on a child's start, one repetition or its\n"
+	      "                        exit after T, e.g. 1m30s (default 120s; above\n"
+	      "                        --benchtime)\n"
 	      "  -o, --out DIR         results directory (default results/<date-time>)\n"
 	      "      --latency         add a latency round to each repetition: p50, p99,\n"
 	      "                        p99.9 and max per op (about +25% time)\n"
 	      "      --dry-run         print the plan, every point, the repetitions and an\n"
 	      "                        estimated duration; run and write nothing\n"
-	      "  -q, --quiet           no tables on stdout\n"
+	      "  -q, --quiet           no tables on stdout (allocator output discarded)\n"
 	      "  -h, --help            this text\n"
 	      "\n"
-	      "-w, -m, -a, -t, -s and -P may be repeated: the lists add up.\n",
+	      "-w, -m, -a, -t, -s and -P may be repeated: the lists add up.\n"
+	      "MALLOC_*, MIMALLOC_*, TCMALLOC_*, GLIBC_TUNABLES and LD_PRELOAD in the\n"
+	      "environment are not passed to the allocators (tune with NAME:key=value).\n"
+	      "Exit status: 0 all measured, 1 a repetition, allocator or census failed,\n"
+	      "2 bad input, 3 results could not be written, 128+N stopped by signal N.\n",
 	      f);
 }
 
@@ -104,55 +109,64 @@ typedef struct {
 	bool wl, allocs;
 } given_t;
 
+/* The items of a -w, -m or -P list (units.c refuses empty, repeated and
+ * overlong ones rather than cut or skip them). */
+static size_t split(const char *opt, const char *arg, char *buf, size_t len, char **items,
+		    bool by_key)
+{
+	size_t n = 0;
+	ct_err_t err;
+	if (ct_split_list(arg, buf, len, items, CT_MAX_LIST, &n, by_key, &err))
+		bad(opt, arg, err.msg);
+	return n;
+}
+
 static void parse_workloads(const char *arg, ct_config_t *cfg, given_t *g)
 {
-	char buf[512];
-	snprintf(buf, sizeof buf, "%s", arg);
+	char buf[512], *items[CT_MAX_LIST];
+	size_t n = split("--workload", arg, buf, sizeof buf, items, false);
 	if (!g->wl)
 		cfg->nwl = 0;
 	g->wl = true;
-	if (!*arg || arg[strlen(arg) - 1] == ',')
-		bad("--workload", arg, "empty item in list");
-	char *save = NULL;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		const ct_workload_t *w = ct_workload_find(t);
+	for (size_t i = 0; i < n; i++) {
+		const ct_workload_t *w = ct_workload_find(items[i]);
 		if (!w)
-			bad("--workload", t, "no such workload (see `contend list`)");
-		bool dup = false;
-		for (size_t i = 0; i < cfg->nwl; i++)
-			dup |= cfg->wl[i] == w;
-		if (!dup && cfg->nwl < CT_MAX_WORKLOADS)
-			cfg->wl[cfg->nwl++] = w;
+			bad("--workload", items[i], "no such workload (see `contend list`)");
+		bool dup = false; /* a workload an earlier -w gave already */
+		for (size_t k = 0; k < cfg->nwl; k++)
+			dup |= cfg->wl[k] == w;
+		if (dup)
+			continue;
+		if (cfg->nwl == CT_MAX_WORKLOADS)
+			bad("--workload", arg, "too many workloads");
+		cfg->wl[cfg->nwl++] = w;
 	}
 }
 
 static void parse_modes(const char *arg, ct_config_t *cfg)
 {
-	char buf[512];
-	snprintf(buf, sizeof buf, "%s", arg);
-	if (!*arg || arg[strlen(arg) - 1] == ',')
-		bad("--mode", arg, "empty item in list");
-	char *save = NULL;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (strlen(t) >= sizeof cfg->modes[0] || cfg->nmodes >= CT_MAX_LIST)
-			bad("--mode", t, "too long");
-		bool dup = false;
-		for (size_t i = 0; i < cfg->nmodes; i++)
-			dup |= strcmp(cfg->modes[i], t) == 0;
+	char buf[512], *items[CT_MAX_LIST];
+	size_t n = split("--mode", arg, buf, sizeof buf, items, false);
+	for (size_t i = 0; i < n; i++) {
+		if (strlen(items[i]) >= sizeof cfg->modes[0] || cfg->nmodes >= CT_MAX_LIST)
+			bad("--mode", items[i], "too long");
+		bool dup = false; /* a mode an earlier -m gave already */
+		for (size_t k = 0; k < cfg->nmodes; k++)
+			dup |= strcmp(cfg->modes[k], items[i]) == 0;
 		if (!dup)
-			snprintf(cfg->modes[cfg->nmodes++], sizeof cfg->modes[0], "%s", t);
+			snprintf(cfg->modes[cfg->nmodes++], sizeof cfg->modes[0], "%s", items[i]);
 	}
 }
 
+/* -P adds up over repeated options; a name given twice, in one list or
+ * across options, is refused (which value would hold?). */
 static void parse_params(const char *arg, ct_config_t *cfg)
 {
-	char buf[512];
-	snprintf(buf, sizeof buf, "%s", arg);
-	if (!*arg || arg[strlen(arg) - 1] == ',')
-		bad("--param", arg, "empty item in list");
-	char *save = NULL;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(t, '=');
+	char buf[512], *items[CT_MAX_LIST];
+	/* repeated names are refused below, with how to sweep instead */
+	size_t n = split("--param", arg, buf, sizeof buf, items, false);
+	for (size_t i = 0; i < n; i++) {
+		char *t = items[i], *eq = strchr(t, '=');
 		if (!eq || eq == t || (size_t)(eq - t) >= sizeof cfg->params[0].name)
 			bad("--param", t, "want name=value");
 		if (cfg->nparams >= CT_MAX_PARAMS)
@@ -520,6 +534,19 @@ static void check_benchtime(const ct_config_t *cfg)
 	}
 }
 
+/* A --timeout no repetition can meet would fail every one of them: refused
+ * before any work. 100 ms is the least that starting a child, its threads
+ * and their pinning takes; a timed repetition also runs for --benchtime. */
+static void check_timeout(const ct_config_t *cfg)
+{
+	char v[32];
+	snprintf(v, sizeof v, "%gs", (double)cfg->timeout_ns / 1e9);
+	if (cfg->timeout_ns < 100000000ull)
+		bad("--timeout", v, "below 100ms, in which no repetition can finish");
+	if (cfg->bt.ns && cfg->timeout_ns <= cfg->bt.ns)
+		bad("--timeout", v, "not above --benchtime: every repetition would time out");
+}
+
 static uint64_t mem_available(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
@@ -554,9 +581,10 @@ static void check_memory(const ct_config_t *cfg)
 			ct_parse_size_list(wl->default_sizes, 1, UINT64_MAX, sizes, CT_MAX_LIST, &nz, &err);
 		for (size_t z = 0; z < nz; z++)
 			for (size_t k = 0; k < nsets; k++) {
-				uint64_t heap = wl->heap_bytes ? wl->heap_bytes(sizes[z], sets[k]) : sizes[z];
-				uint64_t per = ct_stack_size(ct_workload_stack(wl, sizes[z])) + heap;
-				worst = per * maxt > worst ? per * maxt : worst;
+				uint64_t heap = wl->heap_bytes(sizes[z], sets[k]);
+				uint64_t stack = ct_stack_size(ct_workload_stack(wl, sizes[z]));
+				uint64_t per = heap > UINT64_MAX - stack ? UINT64_MAX : heap + stack;
+				worst = ct_mul_sat(per, maxt) > worst ? ct_mul_sat(per, maxt) : worst;
 			}
 	}
 	if (avail && worst > avail / 10 * 9) {
@@ -730,8 +758,10 @@ static void single_dash_word(const char *a)
  * letter when it sits in a cluster ("-qz"). */
 static _Noreturn void bad_option(int c, const char *elem)
 {
+	if (c == ':' && optopt && elem[0] == '-' && elem[1] != '-')
+		ct_usage_error("run: option '-%c' needs a value", optopt); /* "-qn": -n's */
 	if (c == ':')
-		ct_usage_error("run: option '%s' needs a value", elem);
+		ct_usage_error("run: option '%.*s' needs a value", (int)strcspn(elem, "="), elem);
 	if (optopt && elem[0] == '-' && elem[1] != '-' && strlen(elem) > 2)
 		ct_usage_error("run: unknown option '-%c' in '%s' (see `contend run --help`)", optopt,
 			       elem);
@@ -783,6 +813,7 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 	check_runtimes(cfg);
 	check_params(cfg);
 	check_benchtime(cfg);
+	check_timeout(cfg);
 	check_memory(cfg);
 	check_out(cfg);
 }

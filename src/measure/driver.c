@@ -9,6 +9,7 @@
  * operations), then the timed pass in a child without it. A child that
  * crashes, hangs or is killed costs only the repetition it was running: it
  * is restarted for the next one. */
+#include "child_ctl.h"
 #include "paths.h"
 #include "proto.h"
 #include "schedule.h"
@@ -17,20 +18,22 @@
 
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ct_config.h"
 
 /* SIGINT/SIGTERM: stop after killing the child at work; what is on disk
- * stays. Set by the handler, read by the loops and by child_line's poll. */
+ * stays. Set by the handler, read by the loops and by every wait on a child
+ * (child_ctl.c). */
 static volatile sig_atomic_t g_stop;
+/* g_stop when the results can no longer be written (s->write_err says why):
+ * the study stops as it does for a signal. */
+#define STOP_WRITE (-1)
 
 static void on_stop(int sig)
 {
@@ -45,17 +48,13 @@ static void catch_stops(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	_ct_child_watch(&g_stop);
 	/* a child that died between points must not kill the parent when it
 	 * writes the next command: write() then fails with EPIPE instead */
 	signal(SIGPIPE, SIG_IGN);
 }
 
-typedef struct {
-	pid_t pid;
-	int cmd, ans;
-	char buf[8192];
-	size_t have;
-} child_t;
+typedef _ct_child_t child_t;
 
 /* ---------------------------------------------------------------- plan */
 
@@ -124,6 +123,22 @@ static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 				}
 }
 
+/* Every repetition's record stays in the parent (for the CIs and tables):
+ * a --max-count whose records would take more than a quarter of the
+ * machine's memory is refused as bad input, before anything is written. */
+static void check_records(const ct_study_t *s)
+{
+	const ct_config_t *cfg = s->cfg;
+	double bytes = (double)s->npts * (double)cfg->nallocs * cfg->max_count * sizeof *s->recs;
+	double mem = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+	if (mem > 0 && bytes > mem / 4)
+		ct_usage_error("--max-count: bad value '%u': %zu points x %zu allocators x %u "
+			       "repetitions need %.0f MiB of records, more than a quarter of the "
+			       "%.0f MiB of memory",
+			       cfg->max_count, s->npts, cfg->nallocs, cfg->max_count, bytes / 1048576,
+			       mem / 1048576);
+}
+
 static void plan(ct_study_t *s)
 {
 	static ct_config_t filtered;
@@ -131,6 +146,7 @@ static void plan(ct_study_t *s)
 	for (size_t w = 0; w < s->cfg->nwl; w++)
 		plan_workload(s, s->cfg->wl[w], &cap);
 	s->cfg = ct_plan_filter(s, &filtered);
+	check_records(s);
 	s->recs = calloc(s->npts * s->cfg->nallocs * s->cfg->max_count, sizeof *s->recs);
 	if (!s->recs) {
 		fprintf(stderr, "contend: out of memory for %zu points\n", s->npts);
@@ -139,144 +155,6 @@ static void plan(ct_study_t *s)
 }
 
 /* ---------------------------------------------------------------- children */
-
-static void describe_status(int status, char *why, size_t len)
-{
-	if (WIFSIGNALED(status))
-		snprintf(why, len, "child killed by signal %d (%s)", WTERMSIG(status),
-			 strsignal(WTERMSIG(status)));
-	else if (WIFEXITED(status))
-		snprintf(why, len, "child exited with status %d", WEXITSTATUS(status));
-	else
-		snprintf(why, len, "child ended (status 0x%x)", status);
-}
-
-/* Ends the child, filling why (if not NULL) with how it ended. */
-static void child_reap(child_t *c, bool kill_it, char *why, size_t len)
-{
-	if (c->pid <= 0)
-		return;
-	if (kill_it)
-		kill(c->pid, SIGKILL);
-	close(c->cmd);
-	close(c->ans);
-	int status = 0;
-	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR) {
-	}
-	if (why)
-		describe_status(status, why, len);
-	c->pid = 0;
-}
-
-static void child_exec(const ct_study_t *s, const ct_alloc_spec_t *sp, bool census, int cmd,
-		       int ans)
-{
-	if (dup2(cmd, CT_CMD_FD) < 0 || dup2(ans, CT_ANS_FD) < 0)
-		_exit(127);
-	signal(SIGINT, SIG_IGN); /* a terminal's ^C is the parent's to handle */
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	for (int fd = CT_ANS_FD + 1; fd < 1024; fd++)
-		close(fd);
-	char preload[2 * 4096 + 2] = "";
-	if (sp->exe[0]) /* a runtime that is its own program: nothing to preload */
-		census = false;
-	if (census)
-		snprintf(preload, sizeof preload, "%s%s%s", s->census_lib, sp->path[0] ? ":" : "",
-			 sp->path);
-	else
-		snprintf(preload, sizeof preload, "%s", sp->path);
-	if (preload[0])
-		setenv("LD_PRELOAD", preload, 1);
-	else
-		unsetenv("LD_PRELOAD");
-	for (unsigned i = 0; i < sp->nenv; i++)
-		putenv((char *)sp->env[i]);
-	const char *exe = sp->exe[0] ? sp->exe : s->exe;
-	char *argv[] = {(char *)exe, "__child", (char *)sp->label,
-			(char *)(sp->adapter ? sp->adapter->name : "-"),
-			(char *)(sp->path[0] ? sp->path : "-"), NULL};
-	execv(exe, argv);
-	_exit(127);
-}
-
-/* Reads one line into line (no newline); -1 on EOF/error, -2 on timeout,
- * -3 when the study is being stopped. */
-static int child_line(child_t *c, char *line, size_t len, uint64_t timeout_ns)
-{
-	uint64_t deadline = ct_now_ns() + timeout_ns;
-	for (;;) {
-		char *nl = memchr(c->buf, '\n', c->have);
-		if (nl) {
-			size_t n = (size_t)(nl - c->buf);
-			snprintf(line, len, "%.*s", (int)n, c->buf);
-			memmove(c->buf, nl + 1, c->have - n - 1);
-			c->have -= n + 1;
-			return 0;
-		}
-		uint64_t now = ct_now_ns();
-		if (g_stop)
-			return -3;
-		if (now >= deadline)
-			return -2;
-		struct pollfd pfd = {.fd = c->ans, .events = POLLIN};
-		int ms = (int)((deadline - now) / 1000000u) + 1;
-		int rc = poll(&pfd, 1, ms);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc == 0)
-			continue;
-		if (c->have == sizeof c->buf - 1)
-			return -1;
-		ssize_t got = read(c->ans, c->buf + c->have, sizeof c->buf - 1 - c->have);
-		if (got <= 0)
-			return -1;
-		c->have += (size_t)got;
-	}
-}
-
-/* Starts a child and reads its hello. 0 when it proved its allocator; else
- * -1 with why set (the child is reaped). */
-static int child_start(const ct_study_t *s, size_t a, bool census, child_t *c, char *hello,
-		       size_t hlen, char *why, size_t wlen)
-{
-	int cmdp[2], ansp[2];
-	memset(c, 0, sizeof *c);
-	if (pipe(cmdp) || pipe(ansp)) {
-		snprintf(why, wlen, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	fflush(NULL);
-	c->pid = fork();
-	if (c->pid == 0)
-		child_exec(s, &s->cfg->allocs[a], census, cmdp[0], ansp[1]);
-	close(cmdp[0]);
-	close(ansp[1]);
-	c->cmd = cmdp[1];
-	c->ans = ansp[0];
-	if (c->pid < 0) {
-		snprintf(why, wlen, "fork: %s", strerror(errno));
-		close(c->cmd);
-		close(c->ans);
-		c->pid = 0;
-		return -1;
-	}
-	int rc = child_line(c, hello, hlen, 30 * 1000000000ull);
-	char ok[8] = "";
-	if (rc == 0 && ct_proto_get(hello, "ok", ok, sizeof ok) == 0 && strcmp(ok, "1") == 0)
-		return 0;
-	char how[256];
-	child_reap(c, rc == -2 || rc == -3, how, sizeof how);
-	if (rc == -3) {
-		snprintf(why, wlen, "interrupted");
-		return -1;
-	}
-	if (rc == 0 && ct_proto_get(hello, "why", why, wlen) == 0 && why[0])
-		return -1;
-	snprintf(why, wlen, "%s before proving its allocator (%s)",
-		 rc == -2 ? "child hung" : "child failed", how);
-	return -1;
-}
 
 /* " cpus=0,2,..": the PUs the placement plans for a point, sent only to a
  * child that is its own program (go has no hwloc to plan them). Nothing for
@@ -311,11 +189,11 @@ static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool cens
 	for (int i = 0; i < CT_MAX_PARAMS; i++)
 		n += snprintf(cmd + n, sizeof cmd - (size_t)n, " %llu", (unsigned long long)p->param[i]);
 	n += append_cpus(s, a, p->threads, cmd + n, sizeof cmd - (size_t)n);
-	n += snprintf(cmd + n, sizeof cmd - (size_t)n, "\n");
+	snprintf(cmd + n, sizeof cmd - (size_t)n, "\n");
 	memset(rec, 0, sizeof *rec);
 	rec->done = true;
-	int rc = write(c->cmd, cmd, (size_t)n) == n ? child_line(c, line, sizeof line, cfg->timeout_ns)
-						    : -1;
+	int rc = _ct_child_send(c, cmd) == 0 ? _ct_child_line(c, line, sizeof line, cfg->timeout_ns)
+					     : -1;
 	if (rc == 0) {
 		int ok = ct_proto_parse_result(line, &rec->r);
 		rec->ok = ok == 1;
@@ -324,8 +202,8 @@ static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool cens
 		snprintf(rec->r.err, sizeof rec->r.err, "malformed answer from child");
 	}
 	char how[160];
-	child_reap(c, true, how, sizeof how);
-	if (rc == -3) { /* interrupted: nothing to record */
+	_ct_child_end(c, rc == -1 ? CT_CHILD_EXIT_GRACE_NS : 0, how, sizeof how);
+	if (rc == -3 || g_stop) { /* interrupted: nothing to record, whatever the child saw */
 		rec->done = false;
 		return -1;
 	}
@@ -338,13 +216,16 @@ static int child_point(ct_study_t *s, child_t *c, size_t pt, size_t a, bool cens
 	return -1;
 }
 
-static void child_quit(child_t *c)
+/* Quits children; one that does not exit within the --timeout (an
+ * allocator hanging in an exit handler) is killed and said so. */
+static void quit_children(const ct_study_t *s, child_t *kids, size_t n, size_t first)
 {
-	if (c->pid <= 0)
-		return;
-	if (write(c->cmd, "Q\n", 2) != 2) {
-	}
-	child_reap(c, false, NULL, 0);
+	size_t bad = 0;
+	unsigned killed = _ct_children_quit(kids, n, s->cfg->timeout_ns, &bad);
+	if (killed && !g_stop)
+		ct_note("warning: %s: %u child(ren) did not exit within %.0fs of being told to; "
+			"killed (an exit handler that hangs?)",
+			s->cfg->allocs[first + bad].label, killed, (double)s->cfg->timeout_ns / 1e9);
 }
 
 /* ---------------------------------------------------------------- passes */
@@ -360,9 +241,21 @@ static void census_pass(ct_study_t *s, size_t a)
 	     s->cfg->allocs[a].label);
 	return;
 #endif
+	if (strpbrk(s->census_lib, " :")) {
+		ct_note("error: %s: no census (B/op, allocs/op): LD_PRELOAD cannot carry the path "
+			"of the counting interposer, %s (a space or ':'); install contend elsewhere",
+			s->cfg->allocs[a].label, s->census_lib);
+		s->census_failed++;
+		return;
+	}
 	for (size_t pt = 0; pt < s->npts; pt++) {
-		if (c.pid <= 0 && child_start(s, a, true, &c, hello, sizeof hello, why, sizeof why)) {
-			ct_note("%s: census unavailable: %s", s->cfg->allocs[a].label, why);
+		if (c.pid <= 0 && _ct_child_start(s, a, true, s->cfg->timeout_ns, &c, hello,
+						  sizeof hello, why, sizeof why)) {
+			if (g_stop)
+				return;
+			ct_note("error: %s: census unavailable (B/op, allocs/op left empty): %s",
+				s->cfg->allocs[a].label, why);
+			s->census_failed++;
 			return;
 		}
 		ct_record_t rec;
@@ -373,7 +266,7 @@ static void census_pass(ct_study_t *s, size_t a)
 			s->pts[pt].bytes_per_op[a] = rec.r.bytes_per_op;
 		}
 	}
-	child_quit(&c);
+	quit_children(s, &c, 1, a);
 }
 
 /* Proves the allocator in a timing child; keeps that child for the run. */
@@ -388,7 +281,8 @@ static void open_alloc(ct_study_t *s, size_t a, child_t *c)
 		ct_note("%s: skipped: %s", sp->label, sp->why);
 		return;
 	}
-	if (child_start(s, a, false, c, hello, sizeof hello, st->why, sizeof st->why)) {
+	if (_ct_child_start(s, a, false, s->cfg->timeout_ns, c, hello, sizeof hello, st->why,
+			    sizeof st->why)) {
 		st->skipped = g_stop != 0; /* stopping is not the allocator's failure */
 		if (!g_stop)
 			ct_note("%s: not measured: %s", sp->label, st->why);
@@ -400,12 +294,20 @@ static void open_alloc(ct_study_t *s, size_t a, child_t *c)
 	ct_proto_get(hello, "tunables", st->tunables, sizeof st->tunables);
 }
 
+static void stop_if_unwritten(const ct_study_t *s)
+{
+	if (s->write_err[0] && !g_stop)
+		g_stop = STOP_WRITE;
+}
+
+/* One run of a repetition; rec gets its answer, or why there was none. */
 static void one_run(ct_study_t *s, child_t *kids, size_t pt, size_t a, ct_record_t *rec)
 {
 	char why[512], hello[8192];
 	if (kids[a].pid <= 0 &&
-	    child_start(s, a, false, &kids[a], hello, sizeof hello, why, sizeof why)) {
-		memset(rec, 0, sizeof *rec);
+	    _ct_child_start(s, a, false, s->cfg->timeout_ns, &kids[a], hello, sizeof hello, why,
+			    sizeof why)) {
+		memset(rec, 0, sizeof *rec); /* nothing of an earlier run may stay */
 		rec->done = true;
 		snprintf(rec->r.err, sizeof rec->r.err, "restart failed: %.170s", why);
 	} else
@@ -444,6 +346,7 @@ static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned 
 		s->pts[pt].hint[a] = rec->r.iters;
 	s->failed += !rec->ok;
 	ct_out_record(s, pt, a, rep);
+	stop_if_unwritten(s);
 }
 
 /* Extra repetitions, all points together, are at most half the planned
@@ -654,6 +557,24 @@ static void check_machine(ct_study_t *s)
 	}
 }
 
+/* Allocator tuning in contend's own environment is kept from the children
+ * (child_ctl.c): said once, so that nobody believes it applied. */
+static void warn_cleared_env(void)
+{
+	extern char **environ;
+	char names[1024] = "";
+	size_t used = 0;
+	for (char **e = environ; *e; e++)
+		if (_ct_child_env_cleared(*e) && used < sizeof names)
+			used += (size_t)snprintf(names + used, sizeof names - used, "%s%.*s",
+						 used ? ", " : "", (int)strcspn(*e, "="), *e);
+	if (used)
+		ct_warn("%s set in the environment: not passed to the allocators, each column runs "
+			"its allocator's defaults (tune with -a NAME:key=value; recorded in "
+			"machine.json as cleared_environment)",
+			names);
+}
+
 /* The executable to re-run as children, and the census interposer; an
  * empty census_lib when it is not installed (census_where then says where
  * it was looked for). */
@@ -687,45 +608,101 @@ static int census_missing(const ct_study_t *s)
 #endif
 }
 
-int ct_run_study(const ct_config_t *cfg, bool *wrote)
+/* The closing: files closed and machine.json written from one reading of
+ * the stop flag, so a signal arriving now changes neither what the files
+ * say nor the exit status that must agree with them. */
+static int finish(ct_study_t *s, size_t usable)
 {
-	*wrote = false;
-	ct_study_t s = {.cfg = cfg};
-	char err[512];
-	s.topo = ct_topo_open(err, sizeof err);
-	if (!s.topo || find_exe(&s)) {
-		ct_note("%s", s.topo ? "cannot find my own executable" : err);
+	const ct_config_t *cfg = s->cfg;
+	int stop = g_stop;
+	s->stopped_by = stop > 0 ? stop : 0;
+	s->complete = !stop;
+	double secs = (double)(ct_now_ns() - s->t_start_ns) / 1e9;
+	ct_out_close(s);
+	ct_out_machine(s, secs);
+	if (!cfg->quiet)
+		ct_out_tables(s, stdout);
+	bool alloc_failed = false;
+	for (size_t a = 0; a < cfg->nallocs; a++)
+		alloc_failed |= !s->st[a].usable && !s->st[a].skipped;
+	if (s->write_err[0]) {
+		ct_note("error: %s; the study stopped after %.1fs and %s is incomplete",
+			s->write_err, secs, cfg->out);
+		return CT_EXIT_WRITE;
+	}
+	if (stop) {
+		ct_note("interrupted by %s after %.1fs: every finished repetition is in %s (marked "
+			"incomplete)",
+			strsignal(stop), secs, cfg->out);
+		return 128 + stop;
+	}
+	ct_note("done in %.1fs: %u failed repetitions, %u rejected as not concurrent (%u runs "
+		"redone), %u added to narrow CIs, %u points still unstable%s%s; results in %s",
+		secs, s->failed, s->rejected, s->redone, s->extra, s->unstable,
+		alloc_failed ? ", some allocators could not be measured" : "",
+		s->census_failed ? ", B/op and allocs/op missing for some allocators" : "", cfg->out);
+	bool failed = s->failed || alloc_failed || s->census_failed || usable == 0;
+	return failed ? CT_EXIT_FAIL : CT_EXIT_OK;
+}
+
+/* setup()'s answer for --dry-run: the plan is printed, nothing is run. */
+#define CT_DRY_RUN_DONE (-1)
+
+/* Everything before the first child: a results directory that could not be
+ * created is bad input, said in one line with nothing left behind. */
+
+static int setup(ct_study_t *s)
+{
+	char err[4400];
+	catch_stops(); /* from here a signal is recorded, never a kill mid-write */
+	s->topo = ct_topo_open(err, sizeof err);
+	if (!s->topo || find_exe(s)) {
+		ct_note("%s", s->topo ? "cannot find my own executable" : err);
 		return CT_EXIT_FAIL;
 	}
-	if (census_missing(&s))
+	if (census_missing(s))
 		return CT_EXIT_FAIL;
-	plan(&s); /* first: a --filter matching nothing is bad input, one line */
-	cfg = s.cfg; /* less the allocators --filter leaves out */
-	ct_topo_machine(s.topo, &s.machine);
-	catch_stops();
-	check_machine(&s);
-	if (!cfg->dry_run && !ct_counters_probe(s.counters, sizeof s.counters))
-		ct_note("hardware counters %s; cycles, instructions and cache misses left empty",
-		     s.counters);
-	ct_plan_preview(&s, cfg->dry_run ? stdout : stderr);
-	if (cfg->dry_run) {
-		free(s.pts);
-		free(s.recs);
-		ct_topo_close((ct_topo_t *)s.topo);
-		return CT_EXIT_OK;
-	}
-	warn_oversubscription(&s);
-	if (ct_out_open(&s, err, sizeof err)) {
+	plan(s); /* first: a --filter matching nothing is bad input, one line */
+	/* then the results directory: a refused -o is one line, before any other */
+	if (!s->cfg->dry_run && ct_out_open(s, err, sizeof err)) {
 		fprintf(stderr, "contend: --out: %s\n", err);
 		return CT_EXIT_USAGE;
 	}
-	*wrote = true;
+	ct_topo_machine(s->topo, &s->machine);
+	check_machine(s);
+	if (!s->cfg->dry_run && !ct_counters_probe(s->counters, sizeof s->counters))
+		ct_note("hardware counters %s; cycles, instructions and cache misses left empty",
+			s->counters);
+	ct_plan_preview(s, s->cfg->dry_run ? stdout : stderr);
+	if (s->cfg->dry_run)
+		return CT_DRY_RUN_DONE;
+	warn_oversubscription(s);
+	warn_cleared_env();
+	ct_out_header(s);
+	stop_if_unwritten(s);
+	return CT_EXIT_OK;
+}
+
+int ct_run_study(const ct_config_t *cfg, bool *wrote)
+{
+	static ct_study_t s; /* large (paths, messages): not on the stack */
+	memset(&s, 0, sizeof s);
+	s.cfg = cfg;
+	int rc = setup(&s);
+	*wrote = rc == CT_EXIT_OK;
+	if (rc != CT_EXIT_OK) {
+		ct_topo_close((ct_topo_t *)s.topo);
+		free(s.pts);
+		free(s.recs);
+		return rc == CT_DRY_RUN_DONE ? CT_EXIT_OK : rc;
+	}
+	cfg = s.cfg; /* less the allocators --filter leaves out */
 	s.t_start_ns = ct_now_ns();
 	s.started = time(NULL);
 	s.seed = ct_schedule_seed();
 	child_t kids[CT_MAX_ALLOCS] = {0};
 	size_t usable = 0;
-	for (size_t a = 0; a < cfg->nallocs; a++) {
+	for (size_t a = 0; a < cfg->nallocs && !g_stop; a++) {
 		open_alloc(&s, a, &kids[a]);
 		if (s.st[a].usable) {
 			usable++;
@@ -734,36 +711,16 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 	}
 	ct_out_allocs(&s);
 	ct_out_machine(&s, 0);
+	stop_if_unwritten(&s);
 	ct_note("%zu points x %zu allocators x %u repetitions, benchtime %s; results in %s", s.npts,
-	     usable, cfg->count, cfg->bt.iters ? "fixed" : "timed", cfg->out);
+		usable, cfg->count, cfg->bt.iters ? "fixed" : "timed", cfg->out);
 	timed_pass(&s, kids);
-	for (size_t a = 0; a < cfg->nallocs; a++)
-		child_quit(&kids[a]);
-	s.stopped_by = g_stop;
-	s.complete = !g_stop;
-	double secs = (double)(ct_now_ns() - s.t_start_ns) / 1e9;
-	ct_out_machine(&s, secs);
-	ct_out_close(&s);
-	if (!cfg->quiet)
-		ct_out_tables(&s, stdout);
-	bool alloc_failed = false;
-	for (size_t a = 0; a < cfg->nallocs; a++)
-		alloc_failed |= !s.st[a].usable && !s.st[a].skipped;
-	if (g_stop)
-		ct_note("interrupted by %s after %.1fs: every finished repetition is in %s (marked "
-		     "incomplete)",
-		     strsignal(g_stop), secs, cfg->out);
-	else
-		ct_note("done in %.1fs: %u failed repetitions, %u rejected as not concurrent (%u runs "
-			"redone), %u added to narrow CIs, %u points still unstable%s; results in %s",
-		     secs, s.failed, s.rejected, s.redone, s.extra, s.unstable,
-		     alloc_failed ? ", some allocators could not be measured" : "", cfg->out);
+	quit_children(&s, kids, cfg->nallocs, 0);
+	rc = finish(&s, usable);
 	ct_topo_close((ct_topo_t *)s.topo);
 	free(s.pts);
 	free(s.recs);
-	if (g_stop)
-		return 128 + g_stop;
-	return (s.failed || alloc_failed || usable == 0) ? CT_EXIT_FAIL : CT_EXIT_OK;
+	return rc;
 }
 
 /* ---------------------------------------------------------------- list */
@@ -828,11 +785,11 @@ int ct_probe_alloc(const ct_alloc_spec_t *sp, bool census, char *version, size_t
 	}
 	cfg.allocs[0] = *sp;
 	cfg.nallocs = 1;
-	if (child_start(&s, 0, census, &c, hello, sizeof hello, why, wlen))
+	if (_ct_child_start(&s, 0, census, 30000000000ull, &c, hello, sizeof hello, why, wlen))
 		return -1;
 	ct_proto_get(hello, "version", version, vlen);
 	ct_proto_get(hello, "live", live, llen);
-	child_quit(&c);
+	_ct_children_quit(&c, 1, 10000000000ull, NULL);
 	return 0;
 }
 

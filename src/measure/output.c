@@ -3,12 +3,15 @@
  *
  * Files are appended one repetition at a time and flushed at once, so an
  * interrupted study keeps everything it finished. */
+#include "child_ctl.h"
+#include "files.h"
 #include "stats.h"
 #include "study.h"
 #include "window.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <gnu/libc-version.h>
 #include <math.h>
 #include <stdarg.h>
@@ -22,26 +25,62 @@
 
 /* ---------------------------------------------------------------- files */
 
+/* Creates dir and its missing parents; on failure removes the ones it
+ * made, so a refused --out leaves nothing behind. */
 static int mkdir_p(const char *dir)
 {
 	char p[4096];
+	size_t made[64], nmade = 0;
 	snprintf(p, sizeof p, "%s", dir);
-	for (char *c = p + 1; *c; c++) {
-		if (*c != '/')
+	size_t n = strlen(p);
+	for (size_t i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != '\0')
 			continue;
-		*c = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST)
+		char c = p[i];
+		p[i] = '\0';
+		int rc = mkdir(p, 0755);
+		int e = errno;
+		if (rc == 0 && nmade < 64)
+			made[nmade++] = i;
+		p[i] = c;
+		if (rc && e != EEXIST) {
+			while (nmade--) {
+				p[made[nmade]] = '\0';
+				rmdir(p);
+			}
+			errno = e;
 			return -1;
-		*c = '/';
+		}
 	}
-	return mkdir(p, 0755) && errno != EEXIST ? -1 : 0;
+	return 0;
 }
 
-static FILE *open_in(const char *dir, const char *name)
+/* A results file, created or emptied: a regular file only (a FIFO or a
+ * device planted under the name would block or swallow the results). */
+static FILE *open_in(const char *dir, const char *name, char *err, size_t len)
 {
 	char p[4200];
 	snprintf(p, sizeof p, "%s/%s", dir, name);
-	return fopen(p, "w");
+	int fd = ct_open_regular(p, O_WRONLY | O_CREAT | O_TRUNC, err, len);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (fd >= 0 && !f) {
+		snprintf(err, len, "'%s': %s", p, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
+/* Notes the first write that failed (a full disk, a read-only or vanished
+ * target): the driver stops the study at the next repetition rather than
+ * go on losing results, and machine.json says why. */
+static void check_written(ct_study_t *s, FILE *f, const char *name)
+{
+	if (fflush(f) == 0 && !ferror(f))
+		return;
+	int e = errno;
+	if (!s->write_err[0])
+		snprintf(s->write_err, sizeof s->write_err, "writing %.3000s/%s failed: %s",
+			 s->cfg->out, name, strerror(e));
 }
 
 static const char *goarch(void)
@@ -78,16 +117,32 @@ static const char csv_header[] =
 int ct_out_open(ct_study_t *s, char *err, size_t len)
 {
 	const ct_config_t *cfg = s->cfg;
+	struct stat st;
+	bool existed = stat(cfg->out, &st) == 0;
 	if (mkdir_p(cfg->out)) {
 		snprintf(err, len, "cannot create '%s': %s", cfg->out, strerror(errno));
 		return -1;
 	}
-	s->txt = open_in(cfg->out, "results.txt");
-	s->csv = open_in(cfg->out, "results.csv");
-	if (!s->txt || !s->csv) {
-		snprintf(err, len, "cannot write in '%s': %s", cfg->out, strerror(errno));
+	s->txt = open_in(cfg->out, "results.txt", err, len);
+	s->csv = s->txt ? open_in(cfg->out, "results.csv", err, len) : NULL;
+	if (!s->csv) {
+		char p[4200];
+		if (s->txt) {
+			fclose(s->txt);
+			snprintf(p, sizeof p, "%s/results.txt", cfg->out);
+			unlink(p);
+		}
+		s->txt = NULL;
+		if (!existed)
+			rmdir(cfg->out);
 		return -1;
 	}
+	return 0;
+}
+
+void ct_out_header(ct_study_t *s)
+{
+	const ct_config_t *cfg = s->cfg;
 	char bt[32];
 	fprintf(s->txt,
 		"goos: linux\ngoarch: %s\ncpu: %s\npkg: contend\ncontend-version: %s\n"
@@ -109,9 +164,8 @@ int ct_out_open(ct_study_t *s, char *err, size_t len)
 		cfg->latency ? "batches of ~2us, mean per op; p50/p99/p99.9/max-ns units" : "off",
 		s->counters);
 	fputs(csv_header, s->csv);
-	fflush(s->txt);
-	fflush(s->csv);
-	return 0;
+	check_written(s, s->txt, "results.txt");
+	check_written(s, s->csv, "results.csv");
 }
 
 void ct_out_allocs(ct_study_t *s)
@@ -127,7 +181,7 @@ void ct_out_allocs(ct_study_t *s)
 		else
 			fprintf(s->txt, "alloc-%s: not measured: %s\n", key, st->why);
 	}
-	fflush(s->txt);
+	check_written(s, s->txt, "results.txt");
 }
 
 /* Go prints ns/op with up to four significant figures. */
@@ -205,69 +259,116 @@ static void txt_record(ct_study_t *s, size_t pt, size_t a, const ct_record_t *re
 		r->peak_rss_kib * 1024, r->overlap, r->cpu_share_min);
 }
 
-/* A figure, or an empty field when it was not measured (NaN). */
-static void csv_num(FILE *f, double v)
+/* ---------------------------------------------------------------- results.csv
+ * RFC 4180: a field holding a comma or a quote is quoted, quotes doubled
+ * (a variant label such as glibc:arena_max=1,tcache_count=0 is one
+ * field). Line breaks become spaces so that one row stays one line, which
+ * line-oriented tools and an interrupted study's last row rely on. */
+static void csv_text(FILE *f, const char *v)
 {
-	if (isnan(v))
-		fputc(',', f);
-	else
-		fprintf(f, "%.6g,", v);
+	bool quote = strpbrk(v, ",\"\r\n") != NULL;
+	if (quote)
+		fputc('"', f);
+	for (; *v; v++) {
+		if (*v == '"')
+			fputc('"', f);
+		fputc(*v == '\n' || *v == '\r' ? ' ' : *v, f);
+	}
+	if (quote)
+		fputc('"', f);
 }
 
+static void csv_str(FILE *f, const char *v)
+{
+	csv_text(f, v);
+	fputc(',', f);
+}
+
+/* A figure in fmt, or an empty field when it was not measured (NaN). */
+static void csv_fig(FILE *f, const char *fmt, double v)
+{
+	if (!isnan(v))
+		fprintf(f, fmt, v);
+	fputc(',', f);
+}
+
+/* The point's keys: workload .. status. */
+static void csv_keys(const ct_study_t *s, size_t pt, size_t a, unsigned rep,
+		     const ct_record_t *rec)
+{
+	const ct_plan_point_t *p = &s->pts[pt];
+	char size[32];
+	csv_str(s->csv, p->wl->name);
+	csv_str(s->csv, p->wl->modes[p->mode]);
+	csv_str(s->csv, ct_format_size(p->size, size, sizeof size));
+	fprintf(s->csv, "%llu,", (unsigned long long)p->size);
+	csv_str(s->csv, s->cfg->allocs[a].label);
+	fprintf(s->csv, "%u,", p->threads);
+	csv_str(s->csv, ct_place_name(s->cfg->place));
+	fprintf(s->csv, "%u,%s,", rep + 1,
+		rec->rejected ? "rejected" : rec->ok ? "ok" : "failed");
+}
+
+/* A failed repetition measured nothing: its figure columns stay empty (a
+ * 0.0 there would read as a measurement), its keys and error are kept. A
+ * rejected one (its threads did not run together) keeps its figures: they
+ * were measured, and only the medians leave them out; its error says why. */
 static void csv_record(ct_study_t *s, size_t pt, size_t a, unsigned rep, const ct_record_t *rec)
 {
 	const ct_plan_point_t *p = &s->pts[pt];
 	const ct_result_t *r = &rec->r;
-	char size[32], err[sizeof r->err];
-	snprintf(err, sizeof err, "%s", rec->ok && !rec->rejected ? "" : r->err);
-	for (char *c = err; *c; c++)
-		if (*c == ',' || *c == '"' || *c == '\n')
-			*c = ';';
-	fprintf(s->csv, "%s,%s,%s,%llu,%s,%u,%s,%u,%s,%llu,%u,%.6g,%.6g,%.6g,%.4g,%.6g,",
-		p->wl->name, p->wl->modes[p->mode], ct_format_size(p->size, size, sizeof size),
-		(unsigned long long)p->size, s->cfg->allocs[a].label, p->threads,
-		ct_place_name(s->cfg->place), rep + 1,
-		rec->rejected ? "rejected" : rec->ok ? "ok" : "failed",
-		(unsigned long long)r->iters, r->rounds, r->ns_per_op, r->ns_min, r->ns_max,
-		r->ns_per_op > 0 ? 100.0 * (r->ns_max - r->ns_min) / r->ns_per_op : 0.0,
-		r->ops_per_s);
-	if (isnan(p->bytes_per_op[a]))
-		fputs(",,", s->csv);
-	else
-		fprintf(s->csv, "%.6g,%.6g,", p->bytes_per_op[a], p->allocs_per_op[a]);
+	FILE *f = s->csv;
+	bool ok = rec->ok, lat = ok && r->lat_samples > 0;
+#define FIG(v) (ok ? (double)(v) : NAN)
+#define LAT(v) (lat ? (double)(v) : NAN)
+	csv_keys(s, pt, a, rep, rec);
+	csv_fig(f, "%.0f", FIG(r->iters));
+	csv_fig(f, "%.0f", FIG(r->rounds));
+	csv_fig(f, "%.6g", FIG(r->ns_per_op));
+	csv_fig(f, "%.6g", FIG(r->ns_min));
+	csv_fig(f, "%.6g", FIG(r->ns_max));
+	double spread = r->ns_per_op > 0 ? 100.0 * (r->ns_max - r->ns_min) / r->ns_per_op : NAN;
+	csv_fig(f, "%.4g", FIG(spread));
+	csv_fig(f, "%.6g", FIG(r->ops_per_s));
+	csv_fig(f, "%.6g", p->bytes_per_op[a]); /* the census's, not this repetition's */
+	csv_fig(f, "%.6g", p->allocs_per_op[a]);
+	csv_fig(f, "%.4g", FIG(r->minflt_per_op));
+	csv_fig(f, "%.4g", FIG(r->majflt_per_op));
+	csv_fig(f, "%.4g", FIG(r->vcsw_per_op));
+	csv_fig(f, "%.4g", FIG(r->ivcsw_per_op));
+	csv_fig(f, "%.0f", FIG(r->pinned_ok));
+	csv_fig(f, "%.0f", FIG(r->pin_errors));
+	fprintf(f, "%d,", p->threads > s->machine.cores);
+	csv_fig(f, "%.0f", FIG(r->wall_ns));
 	char params[256];
 	ct_point_params(p, ";", params, sizeof params);
-	fprintf(s->csv, "%.4g,%.4g,%.4g,%.4g,%u,%u,%d,%.0f,%s,", r->minflt_per_op,
-		r->majflt_per_op, r->vcsw_per_op, r->ivcsw_per_op, r->pinned_ok, r->pin_errors,
-		p->threads > s->machine.cores, r->wall_ns, params);
-	csv_num(s->csv, rec->ok ? r->cycles_per_op : NAN);
-	csv_num(s->csv, rec->ok ? r->instr_per_op : NAN);
-	csv_num(s->csv, rec->ok ? r->cache_misses_per_op : NAN);
-	bool lat = rec->ok && r->lat_samples > 0;
-	fprintf(s->csv, "%llu,%llu,", (unsigned long long)r->lat_batch,
-		(unsigned long long)r->lat_samples);
-	csv_num(s->csv, lat ? r->lat_p50_ns : NAN);
-	csv_num(s->csv, lat ? r->lat_p99_ns : NAN);
-	csv_num(s->csv, lat ? r->lat_p999_ns : NAN);
-	csv_num(s->csv, lat ? r->lat_max_ns : NAN);
-	csv_num(s->csv, lat ? r->lat_mean_ns : NAN);
-	csv_num(s->csv, rec->ok ? r->peak_rss_kib : NAN);
+	csv_str(f, params);
+	csv_fig(f, "%.6g", FIG(r->cycles_per_op));
+	csv_fig(f, "%.6g", FIG(r->instr_per_op));
+	csv_fig(f, "%.6g", FIG(r->cache_misses_per_op));
+	csv_fig(f, "%.0f", FIG(r->lat_batch));
+	csv_fig(f, "%.0f", FIG(r->lat_samples));
+	csv_fig(f, "%.6g", LAT(r->lat_p50_ns));
+	csv_fig(f, "%.6g", LAT(r->lat_p99_ns));
+	csv_fig(f, "%.6g", LAT(r->lat_p999_ns));
+	csv_fig(f, "%.6g", LAT(r->lat_max_ns));
+	csv_fig(f, "%.6g", LAT(r->lat_mean_ns));
+	csv_fig(f, "%.6g", FIG(r->peak_rss_kib));
 	double moved = p->wl->bytes_moved ? (double)p->wl->bytes_moved(p->size) : NAN;
-	csv_num(s->csv, rec->ok && r->ns_per_op > 0 ? moved / r->ns_per_op : NAN);
-	csv_num(s->csv, rec->ok ? moved * r->ops_per_s / 1e9 : NAN);
-	fprintf(s->csv, "%llu,", (unsigned long long)r->ops);
-	csv_num(s->csv, rec->ok ? r->overlap : NAN);
-	csv_num(s->csv, rec->ok ? r->cpu_share_min : NAN);
-	fprintf(s->csv, "%u,", rec->attempts);
-	csv_num(s->csv, rec->ok && p->wl->waits ? r->wait_ns_per_op : NAN);
-	csv_num(s->csv, rec->ok ? r->prod_ns_per_op : NAN);
-	csv_num(s->csv, rec->ok ? r->cons_ns_per_op : NAN);
-	char astats[sizeof r->astats];
-	snprintf(astats, sizeof astats, "%s", r->astats);
-	for (char *c = astats; *c; c++)
-		if (*c == ',' || *c == '"')
-			*c = ';';
-	fprintf(s->csv, "%s,%s\n", astats, err);
+	csv_fig(f, "%.6g", ok && r->ns_per_op > 0 ? moved / r->ns_per_op : NAN);
+	csv_fig(f, "%.6g", FIG(moved * r->ops_per_s / 1e9));
+	csv_fig(f, "%.0f", FIG(r->ops));
+	csv_fig(f, "%.6g", FIG(r->overlap));
+	csv_fig(f, "%.6g", FIG(r->cpu_share_min));
+	fprintf(f, "%u,", rec->attempts); /* runs made, whatever their outcome */
+	csv_fig(f, "%.6g", ok && p->wl->waits ? r->wait_ns_per_op : NAN);
+	csv_fig(f, "%.6g", FIG(r->prod_ns_per_op));
+	csv_fig(f, "%.6g", FIG(r->cons_ns_per_op));
+#undef FIG
+#undef LAT
+	csv_str(f, r->astats);
+	csv_text(f, ok && !rec->rejected ? "" : r->err);
+	fputc('\n', f);
 }
 
 void ct_out_record(ct_study_t *s, size_t pt, size_t a, unsigned rep)
@@ -275,8 +376,8 @@ void ct_out_record(ct_study_t *s, size_t pt, size_t a, unsigned rep)
 	const ct_record_t *rec = ct_rec(s, pt, a, rep);
 	txt_record(s, pt, a, rec);
 	csv_record(s, pt, a, rep, rec);
-	fflush(s->txt);
-	fflush(s->csv);
+	check_written(s, s->txt, "results.txt");
+	check_written(s, s->csv, "results.csv");
 }
 
 void ct_out_unstable(ct_study_t *s, size_t pt, size_t a)
@@ -288,25 +389,25 @@ void ct_out_unstable(ct_study_t *s, size_t pt, size_t a)
 	ct_out_bench_name(s, pt, a, name, sizeof name);
 	fprintf(s->txt, "# unstable: Benchmark%s-%u: 95%% CI ±%.1f%% after %zu repetitions\n", name,
 		s->pts[pt].threads, ct_ci_pct(&sm), sm.n);
-	fflush(s->txt);
+	check_written(s, s->txt, "results.txt");
 }
 
 /* A results file that could not be written completely is said so: a full
  * disk must not pass for a short study. */
-static void close_checked(FILE *f, const char *dir, const char *name)
+static void close_checked(ct_study_t *s, FILE *f, const char *name)
 {
 	if (!f)
 		return;
-	bool bad = ferror(f) != 0;
-	bad |= fclose(f) != 0;
-	if (bad)
-		ct_warn("writing %s/%s failed (disk full?): the file is incomplete", dir, name);
+	check_written(s, f, name);
+	if (fclose(f) != 0 && !s->write_err[0])
+		snprintf(s->write_err, sizeof s->write_err, "closing %.3000s/%s failed: %s",
+			 s->cfg->out, name, strerror(errno));
 }
 
 void ct_out_close(ct_study_t *s)
 {
-	close_checked(s->txt, s->cfg->out, "results.txt");
-	close_checked(s->csv, s->cfg->out, "results.csv");
+	close_checked(s, s->txt, "results.txt");
+	close_checked(s, s->csv, "results.csv");
 	s->txt = s->csv = NULL;
 }
 
@@ -335,6 +436,21 @@ static void read_first_line(const char *path, char *buf, size_t len)
 			buf[strcspn(buf, "\n")] = '\0';
 		fclose(f);
 	}
+}
+
+/* The allocator tuning found in contend's environment and kept from the
+ * children (child_ctl.c), so that a reader sees what was not applied. */
+static void json_cleared_env(FILE *f)
+{
+	extern char **environ;
+	fputs("  \"cleared_environment\": [", f);
+	size_t n = 0;
+	for (char **e = environ; *e; e++)
+		if (_ct_child_env_cleared(*e)) {
+			fputs(n++ ? ", " : "", f);
+			json_str(f, *e);
+		}
+	fputs("],\n", f);
 }
 
 static void json_allocs(const ct_study_t *s, FILE *f)
@@ -373,11 +489,40 @@ static void json_allocs(const ct_study_t *s, FILE *f)
 	fputs("  ],\n", f);
 }
 
-void ct_out_machine(const ct_study_t *s, double duration_s)
+static void json_body(const ct_study_t *s, FILE *f, double duration_s);
+
+/* machine.json is replaced whole (a temporary file renamed over it), so a
+ * failed write leaves the previous version — which says "complete": false
+ * — rather than a cut one. */
+void ct_out_machine(ct_study_t *s, double duration_s)
 {
-	FILE *f = open_in(s->cfg->out, "machine.json");
-	if (!f)
+	char tmp[4200], path[4200], err[512];
+	snprintf(tmp, sizeof tmp, "%s/.machine.json.tmp", s->cfg->out);
+	snprintf(path, sizeof path, "%s/machine.json", s->cfg->out);
+	unlink(tmp);
+	int fd = ct_open_regular(tmp, O_WRONLY | O_CREAT | O_EXCL, err, sizeof err);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		if (!s->write_err[0])
+			snprintf(s->write_err, sizeof s->write_err, "writing machine.json: %s", err);
 		return;
+	}
+	json_body(s, f, duration_s);
+	bool bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+	int e = errno;
+	bad |= fclose(f) != 0;
+	if (!bad && rename(tmp, path) == 0)
+		return;
+	unlink(tmp);
+	if (!s->write_err[0])
+		snprintf(s->write_err, sizeof s->write_err, "writing %.3000s failed: %s", path,
+			 strerror(bad ? e : errno));
+}
+
+static void json_body(const ct_study_t *s, FILE *f, double duration_s)
+{
 	const ct_machine_t *m = &s->machine;
 	struct utsname u;
 	uname(&u);
@@ -389,8 +534,10 @@ void ct_out_machine(const ct_study_t *s, double duration_s)
 	fputs(",\n  \"started\": ", f);
 	json_str(f, started);
 	fprintf(f, ",\n  \"duration_s\": %.2f,\n  \"complete\": %s,\n  \"interrupted_by\": ",
-		duration_s, s->complete ? "true" : "false");
+		duration_s, s->complete && !s->write_err[0] ? "true" : "false");
 	json_str(f, s->stopped_by ? strsignal(s->stopped_by) : "");
+	fputs(",\n  \"write_error\": ", f);
+	json_str(f, s->write_err);
 	fprintf(f, ",\n  \"load_at_start\": %.2f,\n", s->load_at_start);
 	fprintf(f, "  \"os\": {\"kernel\": ");
 	json_str(f, u.release);
@@ -420,6 +567,7 @@ void ct_out_machine(const ct_study_t *s, double duration_s)
 	fputs(", \"flags\": ", f);
 	json_str(f, CT_CFLAGS);
 	fputs("},\n", f);
+	json_cleared_env(f);
 	json_allocs(s, f);
 	char bt[32];
 	fprintf(f, "  \"plan\": {\"benchtime\": \"%s\", \"count\": %u, \"place\": \"%s\", "
@@ -433,5 +581,4 @@ void ct_out_machine(const ct_study_t *s, double duration_s)
 		ct_place_name(s->cfg->place), s->npts, s->oversubscribed ? "true" : "false",
 		s->failed, s->unstable, s->pin_misses, s->redone, s->rejected, CT_MIN_OVERLAP,
 		CT_MIN_CPU_SHARE, (unsigned long long)s->seed, s->extra_rounds, s->extra);
-	fclose(f);
 }

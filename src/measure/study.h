@@ -66,6 +66,8 @@ typedef struct {
 	bool complete;        /* every planned repetition ran (no interruption) */
 	int stopped_by;       /* the signal that interrupted the study, or 0 */
 	bool oversubscribed;
+	unsigned census_failed; /* allocators whose census could not run */
+	char write_err[4200]; /* the first results write that failed: the study stops */
 } ct_study_t;
 
 static inline ct_record_t *ct_rec(const ct_study_t *s, size_t pt, size_t a, unsigned rep)
@@ -87,11 +89,16 @@ void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size
 void ct_point_params(const ct_plan_point_t *p, const char *sep, char *buf, size_t len);
 
 /* output.c */
+/* Creates the results directory and its files, writing nothing yet; on
+ * failure leaves nothing behind and says why in err. */
 int ct_out_open(ct_study_t *s, char *err, size_t len);
+/* The config lines of results.txt and the header of results.csv. */
+void ct_out_header(ct_study_t *s);
+/* Every writer below records the first failed write in s->write_err. */
 /* Config lines naming each allocator: after the allocators are proved. */
 void ct_out_allocs(ct_study_t *s);
 void ct_out_record(ct_study_t *s, size_t pt, size_t a, unsigned rep);
-void ct_out_machine(const ct_study_t *s, double duration_s);
+void ct_out_machine(ct_study_t *s, double duration_s);
 void ct_out_close(ct_study_t *s);
 /* A "# unstable" comment for a point whose CI stayed wider than the target. */
 void ct_out_unstable(ct_study_t *s, size_t pt, size_t a);

@@ -63,7 +63,16 @@ ct_topo_t *ct_topo_open(char *err, size_t errlen)
 		free(t);
 		return NULL;
 	}
-	hwloc_topology_set_flags(t->h, HWLOC_TOPOLOGY_FLAG_RESTRICT_TO_CPUBINDING);
+	/* Only the CPUs this process may use (taskset, cgroup cpusets,
+	 * numactl): hwloc refuses the restrict flag without IS_THISSYSTEM,
+	 * and a refused flag would silently describe the whole machine. */
+	if (hwloc_topology_set_flags(t->h, HWLOC_TOPOLOGY_FLAG_IS_THISSYSTEM |
+						   HWLOC_TOPOLOGY_FLAG_RESTRICT_TO_CPUBINDING) != 0) {
+		snprintf(err, errlen, "hwloc cannot restrict the topology to the allowed CPUs: %s",
+			 strerror(errno));
+		ct_topo_close(t);
+		return NULL;
+	}
 	if (hwloc_topology_load(t->h) != 0 || collect_cores(t) != 0) {
 		snprintf(err, errlen, "hwloc could not load this machine's topology: %s",
 			 strerror(errno));

@@ -99,7 +99,9 @@ typedef struct ct_workload {
 	uint64_t (*op_group)(const uint64_t *param);
 	/* Optional: bytes one operation copies, for GB/s (NULL: not a copy). */
 	uint64_t (*bytes_moved)(uint64_t size);
-	/* Optional: heap bytes one thread holds at most (default: size). */
+	/* Required: heap bytes one thread holds at most at once (objects,
+	 * arrays, queues), for the memory check that refuses a plan which
+	 * cannot fit before any work. Saturates rather than wraps. */
 	uint64_t (*heap_bytes)(uint64_t size, const uint64_t *param);
 	/* Optional: why this mode cannot run on `threads` threads (NULL: it
 	 * can); the CLI refuses such a combination with this reason. */
@@ -117,6 +119,12 @@ typedef struct ct_workload {
 	 * waiting keeps them together. */
 	bool lockstep;
 } ct_workload_t;
+
+/* a * b, or UINT64_MAX where that would wrap. */
+static inline uint64_t ct_mul_sat(uint64_t a, uint64_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
 
 static inline void ct_span_begin(ct_span_t *s)
 {
