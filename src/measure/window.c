@@ -77,7 +77,9 @@ bool ct_window_ok(double overlap, double cpu_share_min, unsigned threads, unsign
 		  char *why, size_t len)
 {
 	double need = ct_window_min_share(threads, cpus);
-	if (threads > 1 && threads <= cpus && overlap < CT_MIN_OVERLAP) {
+	if (threads < 2)
+		return true; /* one thread is no contention measurement: nothing to run together */
+	if (threads <= cpus && overlap < CT_MIN_OVERLAP) {
 		snprintf(why, len, "threads overlapped %.0f%% of the span (< %.0f%%)", 100 * overlap,
 			 100 * CT_MIN_OVERLAP);
 		return false;

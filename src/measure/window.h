@@ -15,7 +15,9 @@
  * thresholds a repetition must meet to count as a concurrent measurement.
  * More threads than CPUs cannot all run at once: such (oversubscribed)
  * repetitions are judged by the on-CPU share the CPUs allow (cores ÷
- * threads) alone, never by overlap. */
+ * threads) alone, never by overlap. A 1-thread repetition is no contention
+ * measurement: it always passes (its on-CPU share is still recorded), so a
+ * busy machine widens its CI rather than emptying the baseline. */
 #ifndef CT_WINDOW_H
 #define CT_WINDOW_H
 
