@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bench-report.sh — how long `contend report` and `contend compare` take,
 # and how much memory they use, on synthetic results directories of ROWS
-# rows with REPS repetitions per point. The readers are linear in ROWS;
-# a ratio interval forms the REPS x REPS pairwise log-ratios of its two
-# points (the exact test with ties needs them), so REPS costs its square.
+# rows with REPS repetitions per point. The readers are linear in ROWS and
+# nearly so in REPS: a ratio interval selects order statistics of the
+# REPS x REPS pairwise log-ratios without forming them (src/common/mwu.c),
+# O(REPS log REPS) per selection and O(REPS) memory.
 #   scripts/bench-report.sh [CONTEND] [ROWS REPS]...
 #   default: build/contend 10000 5000 1000000 1000
 set -eu

@@ -129,6 +129,109 @@ static void ties_agree(void)
 	EXPECT(rejected > 20 && withci - rejected > 20); /* tested on both sides */
 }
 
+/* ---- the shift interval against a brute force that forms every difference */
+
+typedef struct {
+	int rc;
+	double lo, hi, hl;
+} shift_t;
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Whole numbers only: then y - c is exact for every candidate c (whole or
+ * half), so the plain test of x against y - c is the test at shift c. */
+static bool accepted_at(const double *x, unsigned n, const double *y, unsigned m, double c,
+			double alpha)
+{
+	double ys[200];
+	for (unsigned j = 0; j < m; j++)
+		ys[j] = y[j] - c;
+	ct_mwu_result_t r;
+	ct_mwu_test(x, n, ys, m, &r);
+	return r.p >= alpha;
+}
+
+/* Every difference sorted, every candidate tried, the accepted run walked
+ * outward from the difference at or below the median; 0 on the side the
+ * test at 0 says. */
+static shift_t brute_shift(const double *x, unsigned n, const double *y, unsigned m, double alpha)
+{
+	static double d[200 * 200], cand[2 * 200 * 200 + 1];
+	size_t nm = (size_t)n * m, q = 0, k = 0;
+	for (unsigned j = 0; j < m; j++)
+		for (unsigned i = 0; i < n; i++)
+			d[k++] = y[j] - x[i];
+	qsort(d, nm, sizeof *d, cmp_d);
+	shift_t s = {.hl = nm % 2 ? d[nm / 2] : (d[nm / 2 - 1] + d[nm / 2]) / 2};
+	for (k = 0; k < nm; k++)
+		if (q == 0 || d[k] != d[q - 1])
+			d[q++] = d[k];
+	cand[0] = d[0] - (fabs(d[0]) + 1);
+	cand[2 * q] = d[q - 1] + fabs(d[q - 1]) + 1;
+	for (k = 0; k < q; k++) {
+		cand[2 * k + 1] = d[k];
+		if (k)
+			cand[2 * k] = (d[k - 1] + d[k]) / 2;
+	}
+	size_t c = 1;
+	while (c + 2 < 2 * q && cand[c + 2] <= s.hl)
+		c += 2;
+	if (!accepted_at(x, n, y, m, cand[c], alpha) || accepted_at(x, n, y, m, cand[0], alpha) ||
+	    accepted_at(x, n, y, m, cand[2 * q], alpha))
+		return s;
+	size_t lo = c, hi = c;
+	while (accepted_at(x, n, y, m, cand[lo - 1], alpha))
+		lo--;
+	while (accepted_at(x, n, y, m, cand[hi + 1], alpha))
+		hi++;
+	s.rc = 1;
+	s.lo = lo % 2 ? cand[lo] : nextafter(cand[lo - 1], INFINITY);
+	s.hi = hi % 2 ? cand[hi] : nextafter(cand[hi + 1], -INFINITY);
+	bool in0 = accepted_at(x, n, y, m, 0, alpha);
+	if (in0 && s.lo > 0)
+		s.lo = 0;
+	else if (in0 && s.hi < 0)
+		s.hi = 0;
+	else if (!in0 && s.lo <= 0 && s.hi >= 0)
+		*(s.hl > 0 ? &s.lo : &s.hi) = nextafter(0, s.hl > 0 ? INFINITY : -INFINITY);
+	return s;
+}
+
+/* Ties or none, exact range or normal approximation, equal or unequal
+ * sizes: the interval and estimate found without forming the differences
+ * are the brute force's, to the bit. */
+static void shift_ci_brute(void)
+{
+	uint64_t seed = 777;
+	unsigned same = 0, withci = 0, trials = 160;
+	for (unsigned t = 0; t < trials; t++) {
+		unsigned n = 1 + t % 37, m = 1 + (t * 7) % 41, range = t % 3 ? 6 : 25;
+		if (t % 10 == 0) { /* beyond the exact range; few distinct differences */
+			n = 150 + t % 50;
+			m = 120 + t % 80;
+			range = 6;
+		}
+		static double x[200], y[200];
+		tied_sample(&seed, x, n, range, 1);
+		tied_sample(&seed, y, m, range, 1 + t % 4);
+		double alpha = t % 4 ? 0.05 : 0.01;
+		shift_t b = brute_shift(x, n, y, m, alpha), f;
+		f.rc = ct_mwu_shift_ci(x, n, y, m, alpha, &f.lo, &f.hi, &f.hl);
+		bool ok = f.rc == b.rc && f.hl == b.hl && (b.rc != 1 || (f.lo == b.lo && f.hi == b.hi));
+		if (!ok)
+			fprintf(stderr, "  trial %u (%u x %u): rc %d/%d hl %g/%g [%g, %g] / [%g, %g]\n",
+				t, n, m, f.rc, b.rc, f.hl, b.hl, f.lo, f.hi, b.lo, b.hi);
+		same += ok;
+		withci += b.rc == 1;
+	}
+	EXPECT_EQ_U(same, trials); /* the differences are listed above */
+	EXPECT(withci > trials / 2);
+}
+
 static void mann_whitney(void)
 {
 	ct_mwu_t u;
@@ -699,6 +802,7 @@ int main(int argc, char **argv)
 		return perror("mkdtemp"), 1;
 	mann_whitney();
 	ties_agree();
+	shift_ci_brute();
 	ratio_ci();
 	ratio_ci_memo();
 	judging();

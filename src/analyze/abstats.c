@@ -145,8 +145,9 @@ static bool all_positive(const double *x, size_t n)
 
 /* The last large interval, kept: a report asks for the same pair from
  * the matrix, the trust panel, the verdicts and the figures, and at
- * thousands of repetitions per point each answer costs seconds (the n*m
- * differences formed and sorted). Same inputs, bit for bit: same result. */
+ * thousands of repetitions per point each answer costs tens of
+ * milliseconds (some fifty selections over the n*m differences). Same
+ * inputs, bit for bit: same result. */
 #define RATIO_MEMO_MIN ((size_t)1 << 16) /* n*m below this: recomputed */
 typedef struct {
 	double *x, *y; /* copies of the samples, or NULL */

@@ -207,122 +207,205 @@ int ct_mwu_test(const double *x, size_t n, const double *y, size_t m, ct_mwu_res
 	return rc;
 }
 
+/* ---------------------------------------------------------------- the differences, unformed */
+
+/* The n m differences y_j - x_i are never formed: with x and y sorted,
+ * row j of the grid (y_j - x_{n-1-t}, t = 0..n) ascends, and so does each
+ * column, because rounded subtraction is monotone. Counting the
+ * differences below a value is then a staircase walk, O(n + m), and any
+ * order statistic is found by selection over per-row windows: O(n + m)
+ * memory and O((n + m) log nm) time, where forming and sorting them took
+ * O(nm log m) time and nm doubles (400 MB at 5000 x 5000). The values
+ * compared are the same computed differences, so every order statistic,
+ * and everything built on them, is bit for bit what sorting gave. */
+typedef struct {
+	const ctx_t *c;
+	size_t *from, *to; /* the rows' windows still holding the sought element */
+	size_t *below;     /* per row: how many differences a walk found below */
+	uint64_t rng;      /* pivots: a fixed sequence, so runs repeat */
+} grid_t;
+
+static double cell(const grid_t *g, size_t j, size_t t)
+{
+	return g->c->y[j] - g->c->x[g->c->n - 1 - t];
+}
+
+/* Differences < v (or <= v when inclusive), per row into below[], total
+ * returned. Row j's count never grows with j: the walk only goes left. */
+static size_t count_below(grid_t *g, double v, bool inclusive)
+{
+	size_t total = 0, t = g->c->n;
+	for (size_t j = 0; j < g->c->m; j++) {
+		while (t > 0 && (inclusive ? cell(g, j, t - 1) > v : cell(g, j, t - 1) >= v))
+			t--;
+		g->below[j] = t;
+		total += t;
+	}
+	return total;
+}
+
+/* The largest difference < v (or, with above, the smallest > v); false,
+ * and v, when there is none. */
+static bool neighbour(grid_t *g, double v, bool above, double *out)
+{
+	count_below(g, v, above);
+	bool any = false;
+	*out = v;
+	for (size_t j = 0; j < g->c->m; j++) {
+		size_t t = g->below[j];
+		if (above ? t == g->c->n : t == 0)
+			continue;
+		double e = cell(g, j, above ? t : t - 1);
+		if (!any || (above ? e < *out : e > *out))
+			*out = e;
+		any = true;
+	}
+	return any;
+}
+
+static int grid_init(grid_t *g, const ctx_t *c)
+{
+	*g = (grid_t){.c = c, .rng = 0x9e3779b97f4a7c15u};
+	g->from = calloc(3 * c->m, sizeof *g->from);
+	if (!g->from)
+		return -1;
+	g->to = g->from + c->m;
+	g->below = g->to + c->m;
+	return 0;
+}
+
+static void grid_free(grid_t *g)
+{
+	free(g->from);
+}
+
+/* A difference drawn uniformly from the windows (total of them). */
+static double pivot(grid_t *g, size_t total)
+{
+	g->rng ^= g->rng << 13;
+	g->rng ^= g->rng >> 7;
+	g->rng ^= g->rng << 17;
+	size_t r = (size_t)(g->rng % total), j = 0;
+	for (; r >= g->to[j] - g->from[j]; j++)
+		r -= g->to[j] - g->from[j];
+	return cell(g, j, g->from[j] + r);
+}
+
+/* The difference of rank k (0-based) in ascending order. The windows hold
+ * the candidates; a pivot's counts either name it the answer or cut every
+ * window to one side of it. */
+static double select_rank(grid_t *g, size_t k)
+{
+	size_t m = g->c->m, total = m * g->c->n;
+	for (size_t j = 0; j < m; j++) {
+		g->from[j] = 0;
+		g->to[j] = g->c->n;
+	}
+	for (;;) {
+		double v = pivot(g, total);
+		if (k < count_below(g, v, false)) {
+			for (size_t j = 0; j < m; j++)
+				g->to[j] = g->below[j] < g->to[j] ? g->below[j] : g->to[j];
+		} else if (k >= count_below(g, v, true)) {
+			for (size_t j = 0; j < m; j++)
+				g->from[j] = g->below[j] > g->from[j] ? g->below[j] : g->from[j];
+		} else {
+			return v;
+		}
+		total = 0; /* never 0: the sought element is still inside */
+		for (size_t j = 0; j < m; j++)
+			total += g->to[j] - g->from[j];
+	}
+}
+
+/* The Hodges–Lehmann estimate: the median of the differences. */
+static double hodges_lehmann(grid_t *g)
+{
+	size_t nm = g->c->n * g->c->m;
+	double a = select_rank(g, (nm - 1) / 2), b = a;
+	if (nm % 2 == 0 && count_below(g, a, true) <= nm / 2)
+		neighbour(g, a, true, &b); /* rank nm/2 holds the next value up */
+	return nm % 2 ? a : a + (b - a) / 2;
+}
+
 /* ---------------------------------------------------------------- shift interval */
 
+/* The test is searched at the distinct differences and at the gaps
+ * between them (where ties appear and vanish): below the smallest, the
+ * midpoint of two neighbours (lower one first, as written), above the
+ * largest. */
 typedef struct {
 	ctx_t *c;
-	const double *D; /* distinct differences, ascending */
-	size_t q;
+	grid_t *g;
 	double alpha;
 } search_t;
 
-/* Candidate k of 0..2q: even ones are the gaps (below D[0], between
- * D[k/2-1] and D[k/2], above D[q-1]), odd ones the differences D[k/2]. */
-static double candidate(const search_t *s, size_t k)
+static bool accepts(const search_t *s, double d)
 {
-	if (k % 2)
-		return s->D[k / 2];
-	if (k == 0)
-		return s->D[0] - (fabs(s->D[0]) + 1);
-	if (k == 2 * s->q)
-		return s->D[s->q - 1] + (fabs(s->D[s->q - 1]) + 1);
-	return s->D[k / 2 - 1] + (s->D[k / 2] - s->D[k / 2 - 1]) / 2;
+	return p_at(s->c, d, NULL) >= s->alpha;
 }
 
-static bool accepts(const search_t *s, size_t k)
+static double gap_between(double a, double b)
 {
-	return p_at(s->c, candidate(s, k), NULL) >= s->alpha;
+	return a + (b - a) / 2;
 }
 
-/* The accepted candidates form a run around the centre: bisection finds
- * its first (lower) or last (upper) element between a rejected and an
- * accepted candidate. */
-static size_t edge(const search_t *s, size_t rejected, size_t accepted)
+static double gap_outside(double e, bool above)
 {
-	while (rejected + 1 != accepted && accepted + 1 != rejected) {
-		size_t mid = (rejected + accepted) / 2;
-		if (accepts(s, mid))
-			accepted = mid;
+	return above ? e + (fabs(e) + 1) : e - (fabs(e) + 1);
+}
+
+/* Cuts the windows to the differences above v (or to those below it);
+ * returns how many they hold. A window is the differences of its row
+ * between two values, so the cuts never cross. */
+static size_t cut(grid_t *g, double v, bool keep_above)
+{
+	size_t total = 0;
+	count_below(g, v, keep_above);
+	for (size_t j = 0; j < g->c->m; j++) {
+		if (keep_above)
+			g->from[j] = g->below[j] > g->from[j] ? g->below[j] : g->from[j];
 		else
-			rejected = mid;
+			g->to[j] = g->below[j] < g->to[j] ? g->below[j] : g->to[j];
+		total += g->to[j] - g->from[j];
 	}
-	return accepted;
+	return total;
 }
 
-/* Merges the ascending runs a[lo..mid) and a[mid..hi) into out. */
-static void merge_runs(const double *a, size_t lo, size_t mid, size_t hi, double *out)
+/* The accepted shifts form a run around the centre, an accepted
+ * difference. The last accepted difference on one side: the windows hold
+ * the differences between the furthest accepted one so far and the
+ * nearest rejected one; a pivot drawn from them is tested and the windows
+ * cut to the side still undecided. Expected O(log nm) tests. */
+static double run_edge(const search_t *s, double centre, bool above)
 {
-	size_t i = lo, j = mid, k = lo;
-	while (i < mid && j < hi)
-		out[k++] = a[j] < a[i] ? a[j++] : a[i++];
-	while (i < mid)
-		out[k++] = a[i++];
-	while (j < hi)
-		out[k++] = a[j++];
+	grid_t *g = s->g;
+	for (size_t j = 0; j < g->c->m; j++) {
+		g->from[j] = 0;
+		g->to[j] = g->c->n;
+	}
+	double last = centre;
+	for (size_t total = cut(g, centre, above); total;) {
+		double v = pivot(g, total);
+		bool ok = accepts(s, v);
+		if (ok)
+			last = v;
+		total = cut(g, v, ok == above);
+	}
+	return last;
 }
 
-/* The n m differences y_j - x_i in ascending order. With x and y sorted,
- * row j (y_j - x_i, i falling) is already ascending, so m runs of n are
- * merged pairwise: O(nm log m) with the comparison inlined, where qsort
- * took O(nm log nm) through a callback (seconds at 5000 x 5000). The
- * values, and so the sorted array, are the same either way. */
-static double *sorted_differences(const ctx_t *c)
+/* The end of the run on one side: its last accepted difference e, or, when
+ * the gap beyond e is accepted too, the interval is open at the next
+ * difference and ends one double inside it. */
+static double run_end(const search_t *s, double e, bool above)
 {
-	size_t n = c->n, nm = n * c->m;
-	double *d = calloc(nm, sizeof *d); /* every element is written below */
-	if (!d)
-		return NULL;
-	for (size_t k = 0, i = 0, j = 0; k < nm; k++) { /* d[j n + i] */
-		d[k] = c->y[j] - c->x[n - 1 - i];
-		if (++i == n) {
-			i = 0;
-			j++;
-		}
-	}
-	if (c->m == 1)
-		return d; /* one run: in order already */
-	double *t = calloc(nm, sizeof *t); /* fresh zero pages: as cheap as malloc here */
-	if (!t) {
-		free(d);
-		return NULL;
-	}
-	for (size_t run = n; run < nm; run *= 2) {
-		for (size_t lo = 0; lo < nm; lo += 2 * run) {
-			size_t mid = run < nm - lo ? lo + run : nm;
-			size_t hi = run < nm - mid ? mid + run : nm;
-			merge_runs(d, lo, mid, hi, t);
-		}
-		double *swap = d;
-		d = t;
-		t = swap;
-	}
-	free(t);
-	return d;
-}
-
-/* Sorted differences y_j - x_i (all n m), their distinct values, and the
- * Hodges–Lehmann estimate. */
-static double *differences(const ctx_t *c, size_t *q, double *hl)
-{
-	size_t nm = c->n * c->m;
-	double *d = sorted_differences(c);
-	if (!d)
-		return NULL;
-	*hl = (nm % 2) ? d[nm / 2] : d[nm / 2 - 1] + (d[nm / 2] - d[nm / 2 - 1]) / 2;
-	size_t k = 0;
-	for (size_t i = 0; i < nm; i++)
-		if (k == 0 || d[i] != d[k - 1])
-			d[k++] = d[i];
-	*q = k;
-	return d;
-}
-
-/* A gap accepted while the difference beside it is not: the interval is
- * open there; its end is the next double inside. */
-static void ends(const search_t *s, size_t klo, size_t khi, double *lo, double *hi)
-{
-	*lo = klo % 2 ? s->D[klo / 2] : nextafter(s->D[klo / 2 - 1], INFINITY);
-	*hi = khi % 2 ? s->D[khi / 2] : nextafter(s->D[khi / 2], -INFINITY);
+	double next;
+	if (!neighbour(s->g, e, above, &next))
+		return e; /* the gap outside every difference: rejected (search checked) */
+	if (!accepts(s, above ? gap_between(e, next) : gap_between(next, e)))
+		return e;
+	return nextafter(next, above ? -INFINITY : INFINITY);
 }
 
 /* The bisection assumes the accepted shifts are one run; ties can in
@@ -331,7 +414,7 @@ static void ends(const search_t *s, size_t klo, size_t khi, double *lo, double *
  * exactly when p < alpha. */
 static void agree_at_zero(search_t *s, double hl, double *lo, double *hi)
 {
-	bool in0 = p_at(s->c, 0, NULL) >= s->alpha;
+	bool in0 = accepts(s, 0);
 	if (in0 && *lo > 0)
 		*lo = 0;
 	else if (in0 && *hi < 0)
@@ -344,17 +427,19 @@ static void agree_at_zero(search_t *s, double hl, double *lo, double *hi)
 	}
 }
 
-/* The candidate at or just below the Hodges–Lehmann estimate, the bounds
- * of the accepted run around it, its ends. 0: unbounded on a side. */
+/* From the difference at or just below the Hodges–Lehmann estimate, the
+ * edges of the accepted run around it. 0: unbounded on a side. */
 static int search(search_t *s, double hl, double *lo, double *hi)
 {
-	size_t top = 2 * s->q, kc = 1;
-	for (size_t k = 0; k < s->q && s->D[k] <= hl; k++)
-		kc = 2 * k + 1;
-	if (!accepts(s, kc) || accepts(s, 0) || accepts(s, top))
+	grid_t *g = s->g;
+	double first = cell(g, 0, 0), last = cell(g, g->c->m - 1, g->c->n - 1), centre = first;
+	if (hl > first) /* the largest difference <= hl: below the next double up */
+		neighbour(g, nextafter(hl, INFINITY), false, &centre);
+	if (!accepts(s, centre) || accepts(s, gap_outside(first, false)) ||
+	    accepts(s, gap_outside(last, true)))
 		return 0;
-	size_t klo = edge(s, 0, kc), khi = edge(s, top, kc);
-	ends(s, klo, khi, lo, hi);
+	*lo = run_end(s, run_edge(s, centre, false), false);
+	*hi = run_end(s, run_edge(s, centre, true), true);
 	agree_at_zero(s, hl, lo, hi);
 	return 1;
 }
@@ -366,14 +451,14 @@ int ct_mwu_shift_ci(const double *x, size_t n, const double *y, size_t m, double
 	if (!n || !m)
 		return 0;
 	ctx_t c;
-	double *D = NULL;
-	size_t q = 0;
+	grid_t g = {0};
 	int rc = -1;
-	if (ctx_init(&c, x, n, y, m) == 0 && (D = differences(&c, &q, hl))) {
-		search_t s = {.c = &c, .D = D, .q = q, .alpha = alpha};
+	if (ctx_init(&c, x, n, y, m) == 0 && grid_init(&g, &c) == 0) {
+		search_t s = {.c = &c, .g = &g, .alpha = alpha};
+		*hl = hodges_lehmann(&g);
 		rc = search(&s, *hl, lo, hi);
 	}
-	free(D);
+	grid_free(&g);
 	ctx_free(&c);
 	return rc;
 }
