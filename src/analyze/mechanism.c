@@ -311,6 +311,13 @@ static int rule_prime(const mctx_t *x)
 	return 0;
 }
 
+/* The go column or one of its variants ("go:gogc=off"): its zeroed mode
+ * is its heap mode (Go's new always zeroes), so zeroed - heap is noise. */
+static bool is_go(const char *alloc)
+{
+	return strncmp(alloc, "go", 2) == 0 && (alloc[2] == '\0' || alloc[2] == ':');
+}
+
 /* zeroed (calloc) beside heap (malloc) at the baseline thread count: the
  * size where zeroing adds most to heap's ns/op, and what share of what
  * allocating adds over the stack copy it is. Go's new always pays it. */
@@ -320,7 +327,7 @@ static int rule_zeroing(const mctx_t *x)
 	size_t n = ct_rdir_sizes(x->d, (int)x->wl, sz, 128);
 	const ct_group_t *worst = NULL;
 	double wz = 0, wh = 0;
-	if ((int)x->mode != x->zeroed || x->heap < 0)
+	if ((int)x->mode != x->zeroed || x->heap < 0 || is_go(ct_rstr(x->d, x->alloc)))
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		const ct_group_t *z = at(x, x->mode, sz[i], x->one);
