@@ -58,7 +58,7 @@ void ct_cli_run_usage(FILE *f)
 	      "                        matches, like go test -bench; e.g. 'mode=heap/.*glibc'\n"
 	      "                        (POSIX extended regex)\n"
 	      "  -p, --place POLICY    compact, scatter or none (default compact)\n"
-	      "  -n, --count N         repetitions per point (default 12; 6+ gives a 95% CI,\n"
+	      "  -n, --count N         repetitions per point (default 9; 6+ gives a 95% CI,\n"
 	      "                        9+ one that ignores an outlier on each side, 12+ two)\n"
 	      "      --ci-target PCT   after the base rounds, points whose 95% CI is wider\n"
 	      "                        than ±PCT% of the median get repetitions up to\n"
@@ -608,7 +608,7 @@ static void defaults(ct_config_t *cfg, unsigned cores)
 	cfg->wl[1] = &ct_wl_smaug;
 	cfg->nwl = 2;
 	cfg->place = CT_PLACE_COMPACT;
-	cfg->count = 12;
+	cfg->count = 9; /* README, "The default study's budget" */
 	cfg->ci_target_pct = 5;
 	cfg->bt.ns = 5 * 1000000ull;
 	cfg->timeout_ns = 120 * 1000000000ull;
