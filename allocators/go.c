@@ -3,8 +3,9 @@
  * allocators/go/, a Go program (standard library only) built by the CMake
  * build when a Go toolchain is found; it speaks the same protocol (proto.h),
  * proves itself with runtime.Version() and reads GOGC and GOMEMLIMIT back
- * from the runtime. It runs the kernels that have a Go meaning as types:
- * bilbo, and smaug at every power of two from 16 B to 64 MiB. */
+ * from the runtime. It runs the kernels that have a Go meaning: bilbo,
+ * churn, and smaug and large at every power of two from 16 B to 64 MiB
+ * (their sizes are Go types). */
 #include "allocator.h"
 #include "ct_config.h"
 
@@ -18,16 +19,20 @@ static bool go_version(char *buf, size_t len)
 	return false;
 }
 
+/* bilbo and churn at any size they take; smaug and large at the sizes that
+ * are Go types. The rest has no Go meaning here (xfree's hand-over is
+ * channels in Go, falseshare's placement is the runtime's): refused by name. */
 static bool go_supports(const char *workload, unsigned long long size, char *why, size_t len)
 {
 	bool pow2 = size >= 16 && size <= (64ull << 20) && (size & (size - 1)) == 0;
-	if (strcmp(workload, "bilbo") == 0 || (strcmp(workload, "smaug") == 0 && pow2))
+	bool typed = strcmp(workload, "smaug") == 0 || strcmp(workload, "large") == 0;
+	if (strcmp(workload, "bilbo") == 0 || strcmp(workload, "churn") == 0 || (typed && pow2))
 		return true;
-	if (strcmp(workload, "smaug") == 0)
-		snprintf(why, len, "go runs smaug at powers of two from 16B to 64MiB only (sizes are "
-				   "Go types), not %lluB", size);
+	if (typed)
+		snprintf(why, len, "go runs %s at powers of two from 16B to 64MiB only (sizes are "
+				   "Go types), not %lluB", workload, size);
 	else
-		snprintf(why, len, "go runs bilbo and smaug only, not %s", workload);
+		snprintf(why, len, "go runs bilbo, smaug, churn and large only, not %s", workload);
 	return false;
 }
 
@@ -36,8 +41,8 @@ static const char *const go_vars[] = {"GOGC", "GOMEMLIMIT", NULL};
 
 const ct_allocator_t ct_alloc_go = {
 	.name = "go",
-	.doc = "Go runtime (new + GC, per-P mcache, mcentral, mheap): bilbo and smaug "
-	       "(powers of two) only",
+	.doc = "Go runtime (new + GC, per-P mcache, mcentral, mheap): bilbo, churn, and smaug "
+	       "and large (powers of two) only",
 	.soname = NULL,
 	.build_path = "",
 	.version = go_version,

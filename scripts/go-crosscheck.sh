@@ -4,14 +4,17 @@
 # b.N on one goroutine, RunParallel on two), run interleaved on this machine
 # in the same minutes, medians of ROUNDS each.
 #
-#   scripts/go-crosscheck.sh [BUILD_DIR] [SIZES] [BENCHTIME] [ROUNDS]
-#   defaults: build  1KiB,64KiB  100ms  3
+#   scripts/go-crosscheck.sh [BUILD_DIR] [SIZES] [BENCHTIME] [ROUNDS] [WORKLOADS]
+#   defaults: build  1KiB,64KiB  100ms  3  bilbo,smaug
+# WORKLOADS may also name churn (at its default parameters, sizes 64B, 1KiB,
+# 16KiB in the benchmarks) and large (its default sizes); sizes that a
+# benchmark does not cover print "-" on the go test side.
 #
 # ns/op are per thread on both sides: RunParallel reports wall time over all
 # goroutines' operations, so its figure is multiplied by the goroutine count.
 # B/op and allocs/op are -benchmem's (integers) and contend's census.
 set -euo pipefail
-build=${1:-build}; sizes=${2:-1KiB,64KiB}; bt=${3:-100ms}; rounds=${4:-3}
+build=${1:-build}; sizes=${2:-1KiB,64KiB}; bt=${3:-100ms}; rounds=${4:-3}; wls=${5:-bilbo,smaug}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$build" && pwd)
 contend=$build/contend
@@ -35,15 +38,30 @@ for s in ${sizes//,/ }; do
 	bytes="${bytes:+$bytes|}$n"
 done
 
+# The benchmarks of each workload, and the modes contend runs for it (go's
+# zeroed is its heap kernel, control has no benchmark).
+filter=""
+for wl in ${wls//,/ }; do
+	case $wl in
+	bilbo) f="Bilbo";;
+	smaug|churn|large) f="${wl^}/mode=.*/size=($bytes)\$";;
+	*) echo "go-crosscheck: no Go benchmark of '$wl' (bilbo, smaug, churn, large)" >&2; exit 2;;
+	esac
+	filter="${filter:+$filter|}$f"
+done
+modes() { case $1 in churn) echo heap;; large) echo heap,stack;; *) echo stack,heap;; esac; }
+
 for r in $(seq 1 "$rounds"); do
 	echo "round $r/$rounds: go test -bench, then contend -a go" >&2
-	"$work/kernels.test" -test.run '^$' -test.bench "Bilbo|Smaug/mode=.*/size=($bytes)\$" \
+	"$work/kernels.test" -test.run '^$' -test.bench "$filter" \
 		-test.benchmem -test.cpu 1,2 -test.benchtime "$bt" >>"$work/gotest.txt"
-	"$contend" run -a go -w bilbo,smaug -m stack,heap -s "$sizes" -t 1,2 -n 1 --ci-target 0 \
-		--benchtime "$bt" -q -o "$work/contend-$r" >/dev/null 2>&1
-	tail -n +2 "$work/contend-$r/results.csv" >>"$work/contend.csv"
+	for wl in ${wls//,/ }; do
+		"$contend" run -a go -w "$wl" -m "$(modes "$wl")" -s "$sizes" -t 1,2 -n 1 --ci-target 0 \
+			--benchtime "$bt" -q -o "$work/contend-$r-$wl" >/dev/null 2>&1
+		tail -n +2 "$work/contend-$r-$wl/results.csv" >>"$work/contend.csv"
+		head -1 "$work/contend-$r-$wl/results.csv" >"$work/header.csv"
+	done
 done
-head -1 "$work/contend-1/results.csv" >"$work/header.csv"
 
 # One line per sample: key (workload mode bytes threads) ns B allocs.
 awk '/^Benchmark/ {
@@ -51,7 +69,7 @@ awk '/^Benchmark/ {
 	if (match(name, /-[0-9]+$/)) { thr = substr(name, RSTART + 1); name = substr(name, 1, RSTART - 1) }
 	split(name, p, "/"); wl = tolower(substr(p[1], 10)); mode = substr(p[2], 6)
 	size = 16
-	if (wl == "smaug") { size = p[3]; sub(/^size=/, "", size) }
+	if (p[3] ~ /^size=/) { size = p[3]; sub(/^size=/, "", size) }
 	print "gotest", wl, mode, size + 0, thr, $3 * thr, $5, $7
 }' "$work/gotest.txt" >"$work/samples"
 awk -F, 'NR == FNR { for (i = 1; i <= NF; i++) c[$i] = i; next }

@@ -160,7 +160,7 @@ dry() { got=$("$contend" run --dry-run -o "$work/dry" "$@" 2>/dev/null); local r
 	[ "$rc" -eq 0 ] || { fail=$((fail + 1)); echo "FAIL [dry-run $*]: exit $rc"; }
 	[ ! -e "$work/dry" ] || { fail=$((fail + 1)); echo "FAIL [dry-run $*]: wrote"; rm -rf "$work/dry"; }; }
 dry -w bilbo -m heap -a glibc -t 1,2 -t 4 -t 2
-expect "-t adds up" "plan: 3 points x 1 allocators x 12 repetitions"
+expect "-t adds up" "plan: 3 points x 1 allocators x 9 repetitions"
 expect "-t adds up" "bilbo      heap     16B        4 thr"
 expect "estimate" "estimated duration: about "
 dry -w bilbo -w smaug -m heap -m stack -s 1KiB -s 2KiB,1KiB -a glibc -t 1

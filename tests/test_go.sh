@@ -3,7 +3,8 @@
 # harness (they allocate exactly as the seed's do), a study with `-a go`
 # through the same parent, pipes and writers as the C allocators (census
 # B/op and allocs/op equal to the type sizes, every worker on its PU), the
-# GOGC/GOMEMLIMIT variants read back from the runtime, and the refusals.
+# GOGC/GOMEMLIMIT variants read back from the runtime, the refusals, and
+# churn and large, whose census equals `go test -benchmem` on the same kernels.
 #   test_go.sh CONTEND BUILD_DIR GO_SOURCE_DIR GO_TOOLCHAIN
 # Exit 77 (skipped) when the build found no Go toolchain.
 set -u
@@ -94,13 +95,48 @@ refuse() { # refuse ARGS TEXT
 	check "'$1' names it: $err" sh -c 'test "$(printf "%s\n" "$1" | wc -l)" -eq 1 && case "$1" in *"$2"*) ;; *) exit 1;; esac' _ "$err" "$2"
 	check "'$1' writes nothing" test ! -e "$work/refused"
 }
-refuse "-a go -w churn" "go runs bilbo and smaug only, not churn"
+refuse "-a go -w xfree" "go runs bilbo, smaug, churn and large only, not xfree"
+refuse "-a go -w large -s 1000B" "go runs large at powers of two"
 refuse "-a go -w smaug -s 1000B" "powers of two"
 refuse "-a go:nosuch=1" "go has no tunable 'nosuch'"
 refuse "-a go=/bin/sh" "runtime, not a library"
 # By default go is skipped for such a study, the others still run.
 check "default allocators skip go at 24B" sh -c "'$contend' run -w smaug -s 24B -t 1 -n 1 --benchtime 1ms -q \
 	-o '$work/default' 2>&1 | grep -q 'go: skipped: go runs smaug at powers of two'"
+
+# 6. churn and large on go: measured like bilbo and smaug, and their census
+#    equal to what `go test -benchmem` reports for the same kernels (churn
+#    at its default k=4096, batch=256, as BenchmarkChurn runs it). 20000
+#    operations: -benchmem divides all bytes by them, the runtime's own
+#    (goroutine starts, GC workers) included, so those must stay below one
+#    byte per operation.
+out=$work/churnlarge
+check "churn,large study with -a go exits 0" "$contend" run -a go -w churn,large -s 1KiB,64KiB \
+	-t 1,2 -n 2 --benchtime 2ms -q -o "$out"
+csv=$out/results.csv
+bad=$(awk -F, '$5=="go" && $9!="ok" && $9!="rejected"' "$csv" | wc -l)
+rows=$(awk -F, '$5=="go" && ($9=="ok" || $9=="rejected")' "$csv" | wc -l)
+check "churn,large: 12 points x 2 reps or more (got $rows), none failed (got $bad)" \
+	test "$rows" -ge 24 -a "$bad" -eq 0
+check "go test -c" env GOPATH="$build/go/path" GOCACHE="$build/go/cache" GOPROXY=off GOFLAGS= \
+	CGO_ENABLED=0 sh -c "cd '$src' && '$gotool' test -c -o '$work/kernels.test' ."
+"$work/kernels.test" -test.run '^$' -test.bench 'Churn/mode=heap/size=(1024|65536)$|Large/mode=.*/size=(1024|65536)$' \
+	-test.benchmem -test.cpu 1,2 -test.benchtime 20000x >"$work/bench.txt" 2>&1
+benched=$(grep -c '^Benchmark' "$work/bench.txt")
+check "go test -bench ran 10 benchmarks (got $benched)" test "$benched" -eq 10
+while read -r name _ _ _ bytes _ allocs _; do # BenchmarkLarge/mode=heap/size=1024-2 N x ns/op B B/op a allocs/op
+	thr=${name##*-}; case $name in *-[0-9]*) ;; *) thr=1;; esac
+	name=${name%-"$thr"}; wl=$(printf '%s' "${name#Benchmark}" | cut -d/ -f1 | tr A-Z a-z)
+	mode=${name#*/mode=}; mode=${mode%%/*}; size=${name##*size=}
+	label=$([ "$size" = 1024 ] && echo 1KiB || echo 64KiB)
+	check "$wl $mode $label $thr thr: census B/op = -benchmem's $bytes" \
+		test "$(field "$wl" "$mode" "$label" "$thr" bytes_per_op)" = "$bytes"
+	check "$wl $mode $label $thr thr: census allocs/op = -benchmem's $allocs" \
+		test "$(field "$wl" "$mode" "$label" "$thr" allocs_per_op)" = "$allocs"
+done < <(grep '^Benchmark' "$work/bench.txt")
+check "churn heap 1KiB: 1 alloc of 1024 B per op" \
+	test "$(field churn heap 1KiB 1 bytes_per_op)/$(field churn heap 1KiB 1 allocs_per_op)" = 1024/1
+check "large stack 64KiB: nothing allocated" test "$(field large stack 64KiB 2 allocs_per_op)" = 0
 
 echo "test_go: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

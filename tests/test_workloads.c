@@ -21,7 +21,7 @@
  *
  * Run a second time under LD_PRELOAD=libctcensus.so (test workloads_census):
  * allocs/op and B/op exactly as each workload's header says (churn, xfree,
- * falseshare, large heap, smaug heap: 1 and SIZE; large stack, bandwidth, smaug
+ * falseshare, large heap, smaug heap and zeroed: 1 and SIZE; large stack, bandwidth, smaug
  * stack with either copy: 0 and 0). */
 #include "runner.h"
 #include "test.h"
@@ -137,6 +137,11 @@ static const wcase_t cases[] = {
 	{&ct_wl_smaug, "heap", 4096, "", bw_sink, 1, B_SIZE},
 	{&ct_wl_smaug, "heap", 4096, "copy=memcpy", bw_sink, 1, B_SIZE},
 	{&ct_wl_smaug, "heap", 64 << 10, "", bw_sink, 1, B_SIZE},
+	{&ct_wl_smaug, "zeroed", 16, "", bw_sink, 1, B_SIZE},
+	{&ct_wl_smaug, "zeroed", 4096, "", bw_sink, 1, B_SIZE},
+	{&ct_wl_smaug, "zeroed", 4096, "copy=memcpy", bw_sink, 1, B_SIZE},
+	{&ct_wl_smaug, "zeroed", 1000, "", bw_sink, 1, B_SIZE},
+	{&ct_wl_smaug, "zeroed", 256 << 10, "", bw_sink, 1, B_SIZE},
 	{&ct_wl_bandwidth, "memcpy", 16, "", bw_sink, 0, B_ZERO},
 	{&ct_wl_bandwidth, "memcpy", 100000, "", bw_sink, 0, B_ZERO},
 };

@@ -29,6 +29,11 @@
  *   heap    malloc(size), copy the same `size` bytes into it, hand the
  *           pointer back across the boundary; the caller reads a byte and
  *           frees it (HeapStrict: size B/op, 1 alloc/op);
+ *   zeroed  heap with calloc(1, size) in place of malloc(size), the same
+ *           copy, read and free: Go's `new` always returns zeroed memory,
+ *           so zeroed - heap is what zeroing costs, apart from the
+ *           allocator, when C and the `go` column disagree (glibc's calloc
+ *           skips the memset for fresh mmapped chunks: that is its cost);
  *   control the loop alone.
  * The source value lives on the worker's stack in both modes: the modes do
  * the same copy and differ only in where the destination comes from.
@@ -37,8 +42,8 @@
  * above tcache (1032 B) and mmap at 128 KiB, tcmalloc's page heap above
  * 256 KiB, jemalloc's arenas above 32 KiB, mimalloc's segments.
  *
- * Parameter prime (prime.h): in heap mode each worker first warms its
- * allocator with that many objects of the point's size (at most 64 KiB of
+ * Parameter prime (prime.h): in heap and zeroed modes each worker first warms
+ * its allocator with that many objects of the point's size (at most 64 KiB of
  * them), in turn; prime=0 measures cold workers. */
 #include "prime.h"
 #include "workload.h"
@@ -46,8 +51,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SMAUG_STACK, SMAUG_HEAP, SMAUG_CONTROL };
-static const char *const smaug_modes[] = {"stack", "heap", "control", NULL};
+enum { SMAUG_STACK, SMAUG_HEAP, SMAUG_CONTROL, SMAUG_ZEROED };
+static const char *const smaug_modes[] = {"stack", "heap", "control", "zeroed", NULL};
 
 enum { P_COPY, P_PRIME };
 enum { COPY_COMPILER, COPY_MEMCPY };
@@ -133,11 +138,22 @@ CT_NOIPA uint8_t *ct_smaug_to_heap(const uint8_t *src, size_t n)
 	return p;
 }
 
+CT_NOIPA uint8_t *ct_smaug_to_zeroed(const uint8_t *src, size_t n)
+{
+	uint8_t *p = calloc(1, n);
+	if (!p)
+		abort();
+	memcpy(p, src, n);
+	CT_ESCAPE(p);
+	return p;
+}
+
 /* ---------------------------------------------------------------- copy=compiler */
 
 /* The sizes with a real type: each power of two from SMAUG_MIN to SMAUG_MAX,
  * once (checked at compile time below). X(n) expands to the type, its
- * by-value callee, its assignment into a heap block and the two loops. */
+ * by-value callee, its assignment into a malloc'd and into a calloc'd block
+ * and the three loops. */
 #define SMAUG_TYPED_SIZES(X)                                                                      \
 	X(16) X(32) X(64) X(128) X(256) X(512) X(1024) X(2048) X(4096) X(8192) X(16384) X(32768) \
 	X(65536) X(131072) X(262144) X(524288) X(1048576) X(2097152) X(4194304) X(8388608)        \
@@ -168,6 +184,15 @@ CT_NOIPA uint8_t *ct_smaug_to_heap(const uint8_t *src, size_t n)
 		CT_ESCAPE(p);                                                                    \
 		return (uint8_t *)p; /* the block, seen as its bytes */                          \
 	}                                                                                        \
+	CT_NOIPA static uint8_t *smaug_assign_zeroed_##N(const smaug_##N##_t *v)                \
+	{                                                                                        \
+		smaug_##N##_t *p = calloc(1, sizeof *p);                                         \
+		if (!p)                                                                          \
+			abort();                                                                 \
+		*p = *v;                                                                         \
+		CT_ESCAPE(p);                                                                    \
+		return (uint8_t *)p;                                                             \
+	}                                                                                        \
 	static inline uint8_t smaug_pass_##N(const uint8_t *src, size_t n, size_t probe)        \
 	{                                                                                        \
 		(void)n;                                                                         \
@@ -178,6 +203,11 @@ CT_NOIPA uint8_t *ct_smaug_to_heap(const uint8_t *src, size_t n)
 		(void)n;                                                                         \
 		return smaug_assign_##N((const smaug_##N##_t *)src);                             \
 	}                                                                                        \
+	static inline uint8_t *smaug_put_zeroed_##N(const uint8_t *src, size_t n)               \
+	{                                                                                        \
+		(void)n;                                                                         \
+		return smaug_assign_zeroed_##N((const smaug_##N##_t *)src);                      \
+	}                                                                                        \
 	static uint64_t smaug_stack_##N(const uint8_t *src, uint64_t iters, ct_span_t *s)       \
 	{                                                                                        \
 		return stack_loop(src, N, iters, s, smaug_pass_##N);                             \
@@ -185,6 +215,10 @@ CT_NOIPA uint8_t *ct_smaug_to_heap(const uint8_t *src, size_t n)
 	static uint64_t smaug_heap_##N(const uint8_t *src, uint64_t iters, ct_span_t *s)        \
 	{                                                                                        \
 		return heap_loop(src, N, iters, s, smaug_put_##N);                               \
+	}                                                                                        \
+	static uint64_t smaug_zeroed_##N(const uint8_t *src, uint64_t iters, ct_span_t *s)      \
+	{                                                                                        \
+		return heap_loop(src, N, iters, s, smaug_put_zeroed_##N);                        \
 	}
 
 SMAUG_TYPED_SIZES(SMAUG_TYPE)
@@ -193,11 +227,14 @@ typedef struct {
 	uint64_t size; /* bytes */
 	uint64_t (*stack)(const uint8_t *src, uint64_t iters, ct_span_t *s);
 	uint64_t (*heap)(const uint8_t *src, uint64_t iters, ct_span_t *s);
+	uint64_t (*zeroed)(const uint8_t *src, uint64_t iters, ct_span_t *s);
 	smaug_pass_fn pass; /* one operation of each mode, for the tests */
-	smaug_put_fn put;
+	smaug_put_fn put, put_zeroed;
 } smaug_type_t;
 
-#define SMAUG_ENTRY(N) {N, smaug_stack_##N, smaug_heap_##N, smaug_pass_##N, smaug_put_##N},
+#define SMAUG_ENTRY(N)                                                                           \
+	{N, smaug_stack_##N, smaug_heap_##N, smaug_zeroed_##N, smaug_pass_##N, smaug_put_##N,      \
+	 smaug_put_zeroed_##N},
 static const smaug_type_t smaug_types[] = {SMAUG_TYPED_SIZES(SMAUG_ENTRY)};
 #define SMAUG_NTYPES (sizeof smaug_types / sizeof smaug_types[0])
 
@@ -238,6 +275,12 @@ uint8_t *ct_smaug_typed_to_heap(const uint8_t *src, size_t n)
 	return t ? t->put(src, n) : ct_smaug_to_heap(src, n);
 }
 
+uint8_t *ct_smaug_typed_to_zeroed(const uint8_t *src, size_t n)
+{
+	const smaug_type_t *t = smaug_type(n);
+	return t ? t->put_zeroed(src, n) : ct_smaug_to_zeroed(src, n);
+}
+
 /* ---------------------------------------------------------------- run */
 
 static void fill(uint8_t *src, size_t n, unsigned seed)
@@ -252,6 +295,8 @@ static uint64_t copy_loop(const ct_kargs_t *a, const uint8_t *src, uint64_t iter
 	const smaug_type_t *t = a->param[P_COPY] == COPY_COMPILER ? smaug_type(n) : NULL;
 	if (a->mode == SMAUG_STACK)
 		return t ? t->stack(src, iters, s) : stack_loop(src, n, iters, s, ct_smaug_by_value);
+	if (a->mode == SMAUG_ZEROED)
+		return t ? t->zeroed(src, iters, s) : heap_loop(src, n, iters, s, ct_smaug_to_zeroed);
 	return t ? t->heap(src, iters, s) : heap_loop(src, n, iters, s, ct_smaug_to_heap);
 }
 
@@ -265,7 +310,7 @@ static void smaug_run(const ct_kargs_t *a, uint64_t iters, ct_span_t *s)
 	if (!s->batch || s->batch_no == 0)
 		fill(src, n, a->thread);
 	CT_ESCAPE(src);
-	if (a->mode == SMAUG_HEAP) /* untimed: before the loop's span begins */
+	if (a->mode == SMAUG_HEAP || a->mode == SMAUG_ZEROED) /* untimed: before the span */
 		ct_prime_worker(a, a->param[P_PRIME]);
 	if (a->mode == SMAUG_CONTROL)
 		ct_control_loop(iters, s);
@@ -292,7 +337,7 @@ static uint64_t smaug_bytes_moved(uint64_t size)
 }
 
 /* One SIZE-byte block, freed before the next, whichever copy: a typed
- * block is malloc(sizeof (T)) with sizeof (T) == SIZE. */
+ * block is malloc(sizeof (T)) or calloc(1, sizeof (T)), sizeof (T) == SIZE. */
 static uint64_t smaug_heap_bytes(uint64_t size, const uint64_t *param)
 {
 	(void)param;
@@ -302,12 +347,13 @@ static uint64_t smaug_heap_bytes(uint64_t size, const uint64_t *param)
 const ct_workload_t ct_wl_smaug = {
 	.name = "smaug",
 	.bench = "Smaug",
-	.doc = "struct of SIZE bytes: passed by value to a callee (stack) or malloc'd, assigned, "
-	       "read and freed (heap); --param copy says how the bytes are copied",
+	.doc = "struct of SIZE bytes: passed by value to a callee (stack) or malloc'd (heap) or "
+	       "calloc'd (zeroed), assigned, read and freed; --param copy says how the bytes "
+	       "are copied",
 	.probes = "size classes up to each allocator's large-object path (mmap, page heap, "
 		  "arena locks)",
 	.modes = smaug_modes,
-	.default_modes = "stack,heap",
+	.default_modes = "stack,heap,zeroed",
 	.default_sizes = "1KiB-1MiB",
 	.min_size = SMAUG_MIN,
 	.max_size = SMAUG_MAX,

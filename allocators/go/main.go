@@ -23,7 +23,7 @@ const (
 	ansFD        = 4
 	identityExit = 3
 	maxParams    = 8
-	goWorkloads  = "bilbo, smaug"
+	goWorkloads  = "bilbo, smaug, churn and large"
 )
 
 func main() {
@@ -97,7 +97,13 @@ func parsePoint(line string) (*point, error) {
 		return nil, fmt.Errorf("go: smaug copy=memcpy has no Go meaning (a Go value is " +
 			"copied as its compiler does)")
 	}
-	p.makeKernel, err = findKernel(p.wl, p.mode, p.size)
+	param := make([]uint64, maxParams)
+	for i := range param {
+		if param[i], err = strconv.ParseUint(f[11+i], 10, 64); err != nil {
+			return nil, fmt.Errorf("malformed command")
+		}
+	}
+	p.makeKernel, err = findKernel(p.wl, p.mode, p.size, param)
 	return p, err
 }
 
@@ -127,22 +133,30 @@ func parseCPUs(rest []string, place string, threads int) ([]int, error) {
 	return cpus, nil
 }
 
-// findKernel refuses, by name, what has no Go meaning here.
-func findKernel(wl, mode string, size uint64) (func(int) kernel, error) {
-	switch mode {
-	case "stack", "heap", "zeroed", "control":
-	default:
+// findKernel refuses, by name, what has no Go meaning here; param holds
+// the point's workload parameters in the order of the C workload's table.
+func findKernel(wl, mode string, size uint64, param []uint64) (func(int) kernel, error) {
+	modes := map[string]string{"bilbo": "stack heap zeroed control",
+		"smaug": "stack heap zeroed control", "churn": "heap", "large": "heap stack"}
+	if m, ok := modes[wl]; !ok {
+		return nil, fmt.Errorf("go: runs %s only, not %s", goWorkloads, wl)
+	} else if !strings.Contains(" "+m+" ", " "+mode+" ") {
 		return nil, fmt.Errorf("go: %s has no mode %q", wl, mode)
 	}
 	switch wl {
 	case "bilbo":
 		return func(int) kernel { return bilboLoop }, nil
-	case "smaug":
-		if k, ok := smaugSizes[size]; ok {
-			return k, nil
+	case "churn": // k, batch, dist
+		if size < churnMin || size > 1<<20 || param[0] == 0 || param[1] == 0 {
+			return nil, fmt.Errorf("go: churn size %d B k=%d batch=%d out of range", size,
+				param[0], param[1])
 		}
-		return nil, fmt.Errorf("go: smaug size %d B is not a Go type here (powers of two, "+
-			"16 B to 64 MiB)", size)
+		return churnKernel(size, param[0], param[1], param[2] == 1), nil
 	}
-	return nil, fmt.Errorf("go: runs %s only, not %s", goWorkloads, wl)
+	table := map[string]map[uint64]func(int) kernel{"smaug": smaugSizes, "large": largeSizes}
+	if k, ok := table[wl][size]; ok {
+		return k, nil
+	}
+	return nil, fmt.Errorf("go: %s size %d B is not a Go type here (powers of two, "+
+		"16 B to 64 MiB)", wl, size)
 }

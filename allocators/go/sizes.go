@@ -1,6 +1,7 @@
-// sizes.go — one Go type per smaug size: every power of two from 16 B to
-// 64 MiB (the largest size contend accepts for smaug). Generics cannot take
-// an array length, so the types are a table; other sizes are refused.
+// sizes.go — one Go type per smaug and large size: every power of two from
+// 16 B to 64 MiB (the largest size contend accepts for either). Generics
+// cannot take an array length, so the types are a table; other sizes are
+// refused.
 package main
 
 type (
@@ -54,4 +55,31 @@ var smaugSizes = map[uint64]func(thread int) kernel{
 	16777216: smaugKernel[S16MiB],
 	33554432: smaugKernel[S32MiB],
 	67108864: smaugKernel[S64MiB],
+}
+
+// largeSizes maps a size in bytes to large's kernel for its type.
+var largeSizes = map[uint64]func(thread int) kernel{
+	16:       largeKernel[S16B],
+	32:       largeKernel[S32B],
+	64:       largeKernel[S64B],
+	128:      largeKernel[S128B],
+	256:      largeKernel[S256B],
+	512:      largeKernel[S512B],
+	1024:     largeKernel[S1KiB],
+	2048:     largeKernel[S2KiB],
+	4096:     largeKernel[S4KiB],
+	8192:     largeKernel[S8KiB],
+	16384:    largeKernel[S16KiB],
+	32768:    largeKernel[S32KiB],
+	65536:    largeKernel[S64KiB],
+	131072:   largeKernel[S128KiB],
+	262144:   largeKernel[S256KiB],
+	524288:   largeKernel[S512KiB],
+	1048576:  largeKernel[S1MiB],
+	2097152:  largeKernel[S2MiB],
+	4194304:  largeKernel[S4MiB],
+	8388608:  largeKernel[S8MiB],
+	16777216: largeKernel[S16MiB],
+	33554432: largeKernel[S32MiB],
+	67108864: largeKernel[S64MiB],
 }

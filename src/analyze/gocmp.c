@@ -8,8 +8,9 @@
  * GC). Swapping one factor at a time says which: Go's ratio with C's copy,
  * (S_c + A_go) / S_c, and with C's allocation, (S_go + A_c) / S_go — the
  * swap that brings Go's ratio nearer C's names the cause. Where the study
- * ran C's zeroed mode, Z = zeroed - heap (calloc - malloc) is C's price of
- * zeroing; when it is most of Go's extra allocation cost, zeroing is named.
+ * ran C's zeroed mode (bilbo's and smaug's), Z = zeroed - heap (calloc -
+ * malloc) is C's price of zeroing; when it is most of Go's extra allocation
+ * cost, zeroing is named, and C's zeroed/stack is printed beside the ratios.
  * (glibc's calloc also skips its tcache, so Z overstates pure zeroing there.)
  * Every figure is a median of the same study.
  *
@@ -100,8 +101,9 @@ static size_t compare(const gctx_t *x, FILE *f, const char *prefix)
 		   "%.4g vs %.4g ns",
 		(unsigned long long)worst_size, worst.hg / worst.sg, worst.hc / worst.sc, worst.sg,
 		worst.sc, worst.hg - worst.sg, worst.hc - worst.sc);
-	if (isfinite(worst.z))
-		fprintf(f, ", C's zeroing (calloc - malloc) %.4g ns", worst.z);
+	if (isfinite(worst.z)) /* C's zeroed/stack: C paying for zeroing as Go's new does */
+		fprintf(f, ", C's zeroing (calloc - malloc) %.4g ns, zeroed/stack %.3gx", worst.z,
+			(worst.hc + worst.z) / worst.sc);
 	fputc('\n', f);
 	return 1;
 }

@@ -7,7 +7,8 @@
  * bandwidth), for cross-thread frees (xfree) the allocator's remote-free
  * path with the waiting and each side's time that point at it, and, when a
  * study measured bilbo or smaug both cold (prime=0) and primed, a slowdown
- * that only cold workers show. Entry point: ct_mechanisms() (verdict.h).
+ * that only cold workers show, and what zeroing costs where a study ran the
+ * zeroed (calloc) mode beside heap. Entry point: ct_mechanisms() (verdict.h).
  *
  * Each rule is a function in rules[]; each looks at one workload, mode and
  * series (allocator and placement) at a time and prints at most one line,
@@ -25,11 +26,12 @@
 #define RISE 10.0        /* a counter "rises" when it grows this many times */
 #define CF_BAND 1.1      /* contention factor that counts as a slowdown */
 #define EXCESS 1.25      /* heap's factor over the stack's that blames the allocator */
+#define ZERO_COST 1.1    /* zeroed/heap that counts as zeroing costing something */
 
 typedef struct {
 	const ct_rdir_t *d;
 	unsigned wl, mode, alloc, place;
-	int heap, stack;
+	int heap, stack, zeroed;
 	unsigned one, top;   /* smallest and largest thread count */
 	const ct_contention_t *c;
 	size_t nc;
@@ -309,8 +311,47 @@ static int rule_prime(const mctx_t *x)
 	return 0;
 }
 
+/* The go column or one of its variants ("go:gogc=off"): its zeroed mode
+ * is its heap mode (Go's new always zeroes), so zeroed - heap is noise. */
+static bool is_go(const char *alloc)
+{
+	return strncmp(alloc, "go", 2) == 0 && (alloc[2] == '\0' || alloc[2] == ':');
+}
+
+/* zeroed (calloc) beside heap (malloc) at the baseline thread count: the
+ * size where zeroing adds most to heap's ns/op, and what share of what
+ * allocating adds over the stack copy it is. Go's new always pays it. */
+static int rule_zeroing(const mctx_t *x)
+{
+	uint64_t sz[128];
+	size_t n = ct_rdir_sizes(x->d, (int)x->wl, sz, 128);
+	const ct_group_t *worst = NULL;
+	double wz = 0, wh = 0;
+	if ((int)x->mode != x->zeroed || x->heap < 0 || is_go(ct_rstr(x->d, x->alloc)))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		const ct_group_t *z = at(x, x->mode, sz[i], x->one);
+		double nz = med(z, CT_M_NS), nh = med(at(x, (unsigned)x->heap, sz[i], x->one), CT_M_NS);
+		if (z && nh > 0 && nz >= ZERO_COST * nh && (!worst || nz / nh > wz / wh))
+			worst = z, wz = nz, wh = nh;
+	}
+	if (!worst)
+		return 0;
+	const ct_group_t *s = x->stack >= 0 ? at(x, (unsigned)x->stack, worst->size_bytes, x->one)
+					    : NULL;
+	double ns = med(s, CT_M_NS);
+	char share[96] = "";
+	if (ns > 0 && wh > ns)
+		snprintf(share, sizeof share, "; %.0f%% of what allocating adds to the stack copy",
+			 100 * (wz - wh) / (wz - ns));
+	say(x, "zeroing costs %.4g ns/op at %s, %u thr (calloc %.4g vs malloc %.4g ns, x%.2f%s): "
+	       "a price Go's new always pays and C's malloc does not",
+	    wz - wh, ct_rstr(x->d, worst->size), x->one, wz, wh, wz / wh, share);
+	return 1;
+}
+
 static int (*const rules[])(const mctx_t *) = {rule_remote_free, rule_faults, rule_vcsw,
-					       rule_ivcsw, rule_prime, rule_silent};
+					       rule_ivcsw, rule_prime, rule_zeroing, rule_silent};
 
 /* ---------------------------------------------------------------- driver */
 
@@ -322,7 +363,7 @@ size_t ct_mechanisms(const ct_rdir_t *d, const ct_contention_t *c, size_t nc, FI
 	if (!nt)
 		return 0;
 	mctx_t x = {.d = d, .heap = ct_rdir_id(d, "heap"), .stack = ct_rdir_id(d, "stack"),
-		    .one = th[0], .top = th[nt - 1], .c = c, .nc = nc, .f = f, .prefix = prefix};
+		    .zeroed = ct_rdir_id(d, "zeroed"), .one = th[0], .top = th[nt - 1], .c = c, .nc = nc, .f = f, .prefix = prefix};
 	for (size_t i = 0; i < d->ngroups; i++) {
 		const ct_group_t *g = &d->groups[i];
 		bool first = i == 0 || g->workload != d->groups[i - 1].workload ||

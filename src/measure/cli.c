@@ -39,12 +39,13 @@ void ct_cli_run_usage(FILE *f)
 	fputs("usage: contend run [options]\n"
 	      "\n"
 	      "  -w, --workload LIST   workloads (default bilbo,smaug; see `contend list`)\n"
-	      "  -m, --mode LIST       modes: stack, heap, control (default: per workload)\n"
+	      "  -m, --mode LIST       modes: stack, heap, zeroed, control (default: per\n"
+	      "                        workload; `contend list`)\n"
 	      "  -a, --alloc LIST      glibc, mimalloc, tcmalloc, jemalloc, go, NAME=/path/lib.so,\n"
 	      "                        NAME:key=value[,key=value]; all: every one installed;\n"
 	      "                        no-NAME: all but NAME (default: all installed);\n"
-	      "                        go (Go's runtime: bilbo, smaug at powers of two) takes\n"
-	      "                        go:gogc=off|N, go:memlimit=1GiB\n"
+	      "                        go (Go's runtime: bilbo, churn, and smaug and large at\n"
+	      "                        powers of two) takes go:gogc=off|N, go:memlimit=1GiB\n"
 	      "  -t, --threads LIST    thread counts, e.g. 1,2,4 or 1-16 (default: powers of\n"
 	      "                        two up to the core count, plus the core count)\n"
 	      "  -s, --size LIST       object sizes for sized workloads, e.g. 64B,1KiB or\n"
@@ -57,7 +58,7 @@ void ct_cli_run_usage(FILE *f)
 	      "                        matches, like go test -bench; e.g. 'mode=heap/.*glibc'\n"
 	      "                        (POSIX extended regex)\n"
 	      "  -p, --place POLICY    compact, scatter or none (default compact)\n"
-	      "  -n, --count N         repetitions per point (default 12; 6+ gives a 95% CI,\n"
+	      "  -n, --count N         repetitions per point (default 9; 6+ gives a 95% CI,\n"
 	      "                        9+ one that ignores an outlier on each side, 12+ two)\n"
 	      "      --ci-target PCT   after the base rounds, points whose 95% CI is wider\n"
 	      "                        than ±PCT% of the median get repetitions up to\n"
@@ -607,7 +608,7 @@ static void defaults(ct_config_t *cfg, unsigned cores)
 	cfg->wl[1] = &ct_wl_smaug;
 	cfg->nwl = 2;
 	cfg->place = CT_PLACE_COMPACT;
-	cfg->count = 12;
+	cfg->count = 9; /* README, "The default study's budget" */
 	cfg->ci_target_pct = 5;
 	cfg->bt.ns = 5 * 1000000ull;
 	cfg->timeout_ns = 120 * 1000000000ull;

@@ -373,7 +373,12 @@ static uint64_t chunk_ops(const ct_point_t *p, uint64_t iters, uint64_t ns)
 static void timed_rounds(shared_t *sh, worker_t *w, unsigned *rounds)
 {
 	const ct_point_t *p = sh->p;
-	uint64_t iters = p->hint_iters / 10 ? p->hint_iters / 10 : 1, t;
+	/* From a hint (an earlier repetition's count: about one benchtime),
+	 * aim a fifth above the tenth, as ct_predict_iters does: aimed at the
+	 * tenth itself, half the repetitions fell just short of it and paid a
+	 * second warm-up round. */
+	uint64_t iters = p->hint_iters / 10 + p->hint_iters / 50, t;
+	iters = iters ? iters : 1;
 	for (unsigned k = 0;; k++) {
 		t = round_run(sh, w, iters);
 		*rounds = k + 2;
