@@ -86,10 +86,13 @@ function flush() {
 	if (key == "") return
 	g = med("gotest"); c = med("contend")
 	d = (g > 0 && c > 0) ? sprintf("%+.1f%%", 100 * (c - g) / g) : "-"
-	printf "%-6s %-6s %8s %4s  %12.4g %12.4g %8s  %16s %16s\n", k[2], k[3], k[4], k[5], g, c, d,
-		ba["gotest"], ba["contend"]
+	printf "%-6s %-6s %8s %4s  %12s %12s %8s  %16s %16s\n", k[2], k[3], k[4], k[5], fig(g),
+		fig(c), d, ("gotest" in ba) ? ba["gotest"] : "-", ("contend" in ba) ? ba["contend"] : "-"
 	delete n; delete v; delete ba
 }
+# no sample: "-" (contend keeps none of a point whose repetitions were all
+# rejected as not concurrent, which a busy machine causes at 2 threads)
+function fig(x) { return x > 0 ? sprintf("%.4g", x) : "-" }
 function med(src,   m) { m = n[src]; if (!m) return 0
 	return m % 2 ? v[src, (m + 1) / 2] : (v[src, m / 2] + v[src, m / 2 + 1]) / 2 }
 {
@@ -98,3 +101,7 @@ function med(src,   m) { m = n[src]; if (!m) return 0
 	v[$1, ++n[$1]] = $6; ba[$1] = $7 "/" $8
 }
 END { flush() }'
+awk -F, 'NR == FNR { for (i = 1; i <= NF; i++) c[$i] = i; next }
+$c["status"] != "ok" { bad[$c["status"]]++ }
+END { for (s in bad) printf "contend: %d repetition(s) %s, not in the medians\n", bad[s], s }' \
+	"$work/header.csv" "$work/contend.csv"
