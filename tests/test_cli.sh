@@ -100,7 +100,7 @@ cases=$(cat <<CASES
 --benchtime 1m30parsecs	unknown time unit 'parsecs'
 -t	needs a value
 extra	unexpected argument 'extra'
---timeout 1ns	--timeout: bad value '1e-09s': below 100ms
+--timeout 1ns	--timeout: bad value '1ns': below 100ms
 --timeout 200ms --benchtime 1s	not above --benchtime
 -w churn -s 1MiB -P k=16777216 -t 2	the plan needs about
 -t 1-64 -n 10000 --max-count 100000	MiB of records

@@ -540,8 +540,8 @@ static void check_benchtime(const ct_config_t *cfg)
  * and their pinning takes; a timed repetition also runs for --benchtime. */
 static void check_timeout(const ct_config_t *cfg)
 {
-	char v[32];
-	snprintf(v, sizeof v, "%gs", (double)cfg->timeout_ns / 1e9);
+	char v[32]; /* exact, in the largest unit that divides it: 1ns, not 1e-09s */
+	ct_format_benchtime(&(ct_benchtime_t){.ns = cfg->timeout_ns}, v, sizeof v);
 	if (cfg->timeout_ns < 100000000ull)
 		bad("--timeout", v, "below 100ms, in which no repetition can finish");
 	if (cfg->bt.ns && cfg->timeout_ns <= cfg->bt.ns)
