@@ -778,7 +778,8 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 			census_pass(&s, a);
 	}
 	ssize_t usable = settle_allocs(&s, kids);
-	if (usable < 0) {
+	if (usable < 0) { /* a resume refused: the study stays as it was */
+		*wrote = false;
 		quit_children(&s, kids, cfg->nallocs, 0);
 		release(&s);
 		return CT_EXIT_FAIL;

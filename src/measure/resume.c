@@ -323,15 +323,16 @@ static long read_rows(reader_t *R, char *text, size_t len, size_t *end, char *er
 
 /* ---------------------------------------------------------------- the files */
 
-/* path cut to its first `keep` bytes and opened to append. */
-static FILE *open_append(const char *dir, const char *name, off_t keep, char *err, size_t len)
+/* path opened to append; it is cut to what is kept only once the resume
+ * is sure to go on (ct_resume_allocs), so that a refused one changes nothing. */
+static FILE *open_append(const char *dir, const char *name, char *err, size_t len)
 {
 	char p[4200];
 	snprintf(p, sizeof p, "%s/%s", dir, name);
 	int fd = ct_open_regular(p, O_WRONLY | O_APPEND, err, len);
 	if (fd < 0)
 		return NULL;
-	FILE *f = ftruncate(fd, keep) == 0 ? fdopen(fd, "a") : NULL;
+	FILE *f = fdopen(fd, "a");
 	if (!f) {
 		snprintf(err, len, "'%s': %s", p, strerror(errno));
 		close(fd);
@@ -377,15 +378,18 @@ static int open_txt(ct_study_t *s, char *err, size_t len)
 	char *text = ct_read_file(p, CT_FILE_CAP, &n, err, len);
 	if (!text)
 		return -1;
-	size_t keep = txt_keep(text, n, s->kept_rows, &have);
-	free(text);
+	size_t keep = txt_keep(text, n, s->kept_rows, &have), extra = 0;
+	for (size_t at = keep; at < n; at += strcspn(text + at, "\n") + 1)
+		extra += txt_rep(text + at);
 	if (have < s->kept_rows)
 		ct_warn("%s holds %zu of the %zu repetitions results.csv holds (a write that failed?); "
 			"results.csv has them all", p, have, s->kept_rows);
-	else if (keep < n)
-		ct_warn("%s: %zu bytes after the last repetition results.csv keeps dropped (cut by the "
-			"interruption)", p, n - keep);
-	s->txt = open_append(s->cfg->out, "results.txt", (off_t)keep, err, len);
+	else if (extra || (keep < n && text[n - 1] != '\n'))
+		ct_warn("%s: %zu line(s) of repetitions results.csv lacks, or a line cut by the "
+			"interruption, dropped", p, extra);
+	free(text); /* what else follows (# unstable notes) is written again at the end */
+	s->txt_keep = (off_t)keep;
+	s->txt = open_append(s->cfg->out, "results.txt", err, len);
 	return s->txt ? 0 : -1;
 }
 
@@ -411,7 +415,8 @@ static int open_csv(ct_study_t *s, char *text, size_t n, char *err, size_t len)
 	}
 	if (!rows)
 		return 0;
-	s->csv = open_append(s->cfg->out, "results.csv", (off_t)end, err, len);
+	s->csv_keep = (off_t)end;
+	s->csv = open_append(s->cfg->out, "results.csv", err, len);
 	return s->csv ? 0 : -1;
 }
 
@@ -489,6 +494,17 @@ static bool has_kept(const ct_study_t *s, size_t a)
 	return false;
 }
 
+/* The results files cut to what is kept: the row the interruption cut,
+ * the lines results.txt holds past results.csv. */
+static int cut_files(ct_study_t *s, char *err, size_t len)
+{
+	if (ftruncate(fileno(s->csv), s->csv_keep) == 0 &&
+	    ftruncate(fileno(s->txt), s->txt_keep) == 0)
+		return 0;
+	return snprintf(err, len, "cutting the results files of %s: %s", s->cfg->out,
+			strerror(errno)), -1;
+}
+
 int ct_resume_allocs(ct_study_t *s, char *err, size_t len)
 {
 	for (size_t a = 0; a < s->cfg->nallocs; a++) {
@@ -511,5 +527,5 @@ int ct_resume_allocs(ct_study_t *s, char *err, size_t len)
 			ct_note("%s: skipped: not measured in the study being resumed", label);
 		}
 	}
-	return 0;
+	return cut_files(s, err, len);
 }

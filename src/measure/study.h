@@ -10,6 +10,7 @@
 #include "stats.h"
 
 #include <stdio.h>
+#include <sys/types.h>
 
 typedef struct {
 	const ct_workload_t *wl;
@@ -75,6 +76,7 @@ typedef struct {
 	unsigned *visits;     /* [point][alloc]: repetitions the order has reached */
 	size_t kept_rows;     /* rows of results.csv kept */
 	size_t dropped_rows;  /* a last row cut by the interruption, dropped */
+	off_t csv_keep, txt_keep; /* bytes of results.csv, results.txt kept */
 	ct_kvs_t prev;        /* the interrupted study's machine.json, flattened */
 } ct_study_t;
 
