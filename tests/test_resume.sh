@@ -52,28 +52,43 @@ check_resumed() { # NAME DIR KEEP_BYTES BEFORE_COPY
 }
 
 # ---------------------------------------------------------------- killed, resumed
-set -m # the study in its own process group, to kill it with its children
-"$contend" run -q "${plan[@]}" -o "$work/k" >/dev/null 2>&1 &
-pid=$!
-set +m
-for _ in $(seq 1500); do
-	rows=$(($(wc -l 2>/dev/null <"$work/k/results.csv" || echo 1) - 1))
-	[ "$rows" -ge 8 ] && break
-	sleep 0.02
-done
-kill -KILL -- -"$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
+# A study in its own process group; once results.csv has `rows` rows, the
+# group gets `sig` (KILL: a lost session; INT: Ctrl-C). Prints the exit status.
+stop_at() { # ROWS SIG ARGS...
+	local rows=$1 sig=$2 pid n
+	shift 2
+	set -m
+	"$contend" run -q "$@" >/dev/null 2>&1 &
+	pid=$!
+	set +m
+	for _ in $(seq 1500); do
+		n=$(($(wc -l 2>/dev/null <"$work/k/results.csv" || echo 1) - 1))
+		[ "$n" -ge "$rows" ] && break
+		sleep 0.02
+	done
+	kill -"$sig" -- -"$pid" 2>/dev/null
+	wait "$pid"
+}
+stop_at 8 KILL "${plan[@]}" -o "$work/k"
 if is_complete "$work/k"; then
 	no "killed study: finished before the kill (machine too fast for this test?)"
 else
 	grep -q '"complete": false' "$work/k/machine.json" || no "killed study: machine.json not complete:false"
 	cp "$work/k/results.csv" "$work/k.before"
 	keep=$(whole "$work/k.before")
+	kept=$(($(wc -l <"$work/k.before") - 1))
+	# resumed, then interrupted again (Ctrl-C), then resumed to the end
+	stop_at $((kept + 8)) INT --resume "$work/k"
+	rc=$?
+	[ "$rc" -eq 130 ] || no "resume stopped by SIGINT: exit $rc, want 130"
+	grep -q '"complete": false' "$work/k/machine.json" || no "resume stopped by SIGINT: not complete:false"
+	grep -q '"interrupted_by": "Interrupt"' "$work/k/machine.json" || no "resume stopped by SIGINT: interrupted_by not recorded"
 	"$contend" run --resume "$work/k" -q >"$work/k.out" 2>"$work/k.err" ||
-		{ cat "$work/k.err"; no "resume after kill: exit $?"; }
-	check_resumed "resume after kill" "$work/k" "$keep" "$work/k.before"
-	grep -q '"rows_kept": '"$(($(wc -l <"$work/k.before") - 1))" "$work/k/machine.json" ||
-		no "resume after kill: rows_kept is not the rows there were"
+		{ cat "$work/k.err"; no "second resume: exit $?"; }
+	check_resumed "resume after kill and Ctrl-C" "$work/k" "$keep" "$work/k.before"
+	grep -q '"resumed": \[{"at": "[^"]*", "rows_kept": '"$kept"', [^]]*}, {"at": ' "$work/k/machine.json" ||
+		no "resumed twice: machine.json does not list both, the first with $kept rows kept"
+	[ "$(grep -c '^# resumed' "$work/k/results.txt")" -eq 2 ] || no "resumed twice: not two '# resumed' lines"
 fi
 
 # ---------------------------------------------------------------- a row cut mid-write

@@ -316,6 +316,17 @@ static void one_run(ct_study_t *s, child_t *kids, size_t pt, size_t a, ct_record
 		child_point(s, &kids[a], pt, a, false, rec);
 }
 
+/* ns/op as results.csv writes it (6 significant digits, output.c): the
+ * extra rounds and the closing tables decide from this figure, and a
+ * resumed study reads its kept repetitions back from results.csv, so an
+ * interrupted study and one that ran through decide from the same values. */
+static double as_written(double v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%.6g", v);
+	return strtod(buf, NULL);
+}
+
 /* What a finished repetition adds to the study: pinning misses, the
  * iterations hint of its point, the failure count. */
 static void count_rep(ct_study_t *s, size_t pt, size_t a, const ct_record_t *rec)
@@ -353,6 +364,8 @@ static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned 
 	}
 	if (!rec->done)
 		return; /* interrupted */
+	if (rec->ok)
+		rec->r.ns_per_op = as_written(rec->r.ns_per_op);
 	count_rep(s, pt, a, rec);
 	ct_out_record(s, pt, a, rep);
 	stop_if_unwritten(s);
