@@ -117,6 +117,15 @@ echo "smaug,heap,64B,64,glibc" >>"$work/short/results.csv"
 check_resumed "short row" "$work/short" "$(head -n 30 "$work/ref/results.csv" | wc -c)" \
 	"$work/ref/results.csv"
 
+# ---------------------------------------------------------------- --dry-run
+interrupted "$work/dry"
+head -n 11 "$work/ref/results.csv" >"$work/dry/results.csv"
+sum() { find "$1" -type f -print0 2>/dev/null | sort -z | xargs -0 -r md5sum; }
+before=$(sum "$work/dry")
+out=$("$contend" run --resume "$work/dry" --dry-run 2>&1) || no "--resume --dry-run: exit $?"
+grep -q 'resumed: 10 repetitions kept' <<<"$out" || no "--resume --dry-run: does not say 10 kept: $out"
+[ "$(sum "$work/dry")" = "$before" ] || no "--resume --dry-run: changed the study"
+
 # ---------------------------------------------------------------- stopped before any row
 interrupted "$work/none"
 head -n 1 "$work/ref/results.csv" >"$work/none/results.csv"
@@ -166,7 +175,6 @@ cases=$(cat <<CASES
 --resume $work/allocver	1	0.0 in the interrupted study
 CASES
 )
-sum() { find "$1" -type f -print0 2>/dev/null | sort -z | xargs -0 -r md5sum; }
 while IFS=$'\t' read -r args want text; do
 	dir=$(sed -n 's/.*--resume \([^ ]*\).*/\1/p' <<<"$args")
 	before=$(sum "$dir")

@@ -37,7 +37,7 @@ void ct_cli_usage(FILE *f)
 void ct_cli_run_usage(FILE *f)
 {
 	fputs("usage: contend run [options]\n"
-	      "       contend run --resume DIR [-q]\n"
+	      "       contend run --resume DIR [-q] [--dry-run]\n"
 	      "\n"
 	      "  -w, --workload LIST   workloads (default bilbo,smaug; see `contend list`)\n"
 	      "  -m, --mode LIST       modes: stack, heap, control (default: per workload)\n"
@@ -83,7 +83,8 @@ void ct_cli_run_usage(FILE *f)
 	      "                        says complete: false) with the plan, options and seed\n"
 	      "                        recorded there, keeping every finished repetition;\n"
 	      "                        the order and the extra repetitions are those of a\n"
-	      "                        run that did not stop. Only -q may be given with it\n"
+	      "                        run that did not stop. Only -q and --dry-run (what\n"
+	      "                        remains; nothing written) may be given with it\n"
 	      "  -q, --quiet           no tables on stdout (allocator output discarded)\n"
 	      "  -h, --help            this text\n"
 	      "\n"
@@ -790,7 +791,8 @@ static _Noreturn void bad_option(int c, const char *elem)
 }
 
 /* The options, parsed into cfg; the first one that is part of the plan
- * (anything but -q and --resume) is named in plan_opt, for --resume. */
+ * (anything but -q, --dry-run and --resume) is named in plan_opt, for
+ * --resume. */
 static void parse_args(int argc, char **argv, ct_config_t *cfg, char *plan_opt, size_t len)
 {
 	given_t g = {0};
@@ -813,7 +815,7 @@ static void parse_args(int argc, char **argv, ct_config_t *cfg, char *plan_opt, 
 		}
 		if (c == '?' || c == ':')
 			bad_option(c, argv[at < argc ? at : argc - 1]);
-		if (c != 'q' && c != 'R' && !plan_opt[0])
+		if (c != 'q' && c != 'R' && c != 'D' && !plan_opt[0])
 			snprintf(plan_opt, len, "%.*s", (int)strcspn(argv[at], "="), argv[at]);
 		parse_option(c, optarg, cfg, &g);
 	}
@@ -854,7 +856,8 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 	if (cfg->resume[0]) { /* the plan is read from DIR when the study starts (resume.c) */
 		if (plan_opt[0])
 			ct_usage_error("run: option '%s' cannot be given with --resume: the plan and "
-				       "its options come from %s/machine.json (only -q may be given)",
+				       "its options come from %s/machine.json (only -q and --dry-run "
+				       "may be given)",
 				       plan_opt, cfg->resume);
 		snprintf(cfg->out, sizeof cfg->out, "%s", cfg->resume); /* where it writes */
 		return;
@@ -881,21 +884,25 @@ typedef struct {
 	size_t n, max;
 	char *buf;
 	size_t used, len;
+	bool full;  /* an argument did not fit: the options would not rebuild the plan */
 } opts_t;
 
-/* One more argument, or nothing when argv or buf is full (the caller
- * checks the count against what it meant to write). */
+/* One more argument; when argv or buf is full, none and o->full. */
 static void opt_add(opts_t *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void opt_add(opts_t *o, const char *fmt, ...)
 {
 	va_list ap;
-	if (o->n == o->max || o->used >= o->len)
+	if (o->n == o->max || o->used >= o->len) {
+		o->full = true;
 		return;
+	}
 	va_start(ap, fmt);
 	int k = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
 	va_end(ap);
-	if (k < 0 || (size_t)k >= o->len - o->used)
+	if (k < 0 || (size_t)k >= o->len - o->used) {
+		o->full = true;
 		return;
+	}
 	o->argv[o->n++] = o->buf + o->used;
 	o->used += (size_t)k + 1;
 }
@@ -916,6 +923,36 @@ static void opt_list(opts_t *o, const char *opt, const uint64_t *v, size_t n, bo
 		opt_add(o, "%s", opt);
 		opt_add(o, "%s", text);
 	}
+}
+
+/* Item i of a list option, written into buf. */
+typedef void item_fn(const ct_config_t *cfg, size_t i, char *buf, size_t len);
+
+static void mode_at(const ct_config_t *cfg, size_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", cfg->modes[i]);
+}
+
+static void param_at(const ct_config_t *cfg, size_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s=%s", cfg->params[i].name, cfg->params[i].text);
+}
+
+/* n items joined by ',' as one argument after opt (none when n is 0): a
+ * mode or a name=value/value item holds no comma. */
+static void opt_joined(opts_t *o, const char *opt, size_t n, item_fn *item, const ct_config_t *cfg)
+{
+	char text[CT_MAX_LIST * (CT_PARAM_TEXT + 40)], one[CT_PARAM_TEXT + 40];
+	size_t used = 0;
+	for (size_t i = 0; i < n && used < sizeof text; i++) {
+		item(cfg, i, one, sizeof one);
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", i ? "," : "", one);
+	}
+	if (!n)
+		return;
+	o->full |= used >= sizeof text;
+	opt_add(o, "%s", opt);
+	opt_add(o, "%s", text);
 }
 
 /* -a per allocator, as it was parsed; none when the default list stands
@@ -944,17 +981,11 @@ size_t ct_cli_options(const ct_config_t *cfg, uint64_t seed, char **argv, size_t
 		used += (size_t)snprintf(wl + used, sizeof wl - used, "%s%s", w ? "," : "", cfg->wl[w]->name);
 	opt_add(&o, "-w");
 	opt_add(&o, "%s", wl);
-	for (size_t m = 0; m < cfg->nmodes; m++) {
-		opt_add(&o, "-m");
-		opt_add(&o, "%s", cfg->modes[m]);
-	}
+	opt_joined(&o, "-m", cfg->nmodes, mode_at, cfg);
 	opt_allocs(&o, cfg);
 	opt_list(&o, "-t", cfg->threads, cfg->nthreads, false);
 	opt_list(&o, "-s", cfg->sizes, cfg->nsizes, true);
-	for (size_t i = 0; i < cfg->nparams; i++) {
-		opt_add(&o, "-P");
-		opt_add(&o, "%s=%s", cfg->params[i].name, cfg->params[i].text);
-	}
+	opt_joined(&o, "-P", cfg->nparams, param_at, cfg);
 	if (cfg->filter[0]) {
 		opt_add(&o, "--filter");
 		opt_add(&o, "%s", cfg->filter);
@@ -969,5 +1000,5 @@ size_t ct_cli_options(const ct_config_t *cfg, uint64_t seed, char **argv, size_t
 	if (cfg->latency)
 		opt_add(&o, "--latency");
 	opt_add(&o, "--seed=%llu", (unsigned long long)seed);
-	return o.n;
+	return o.full ? 0 : o.n;
 }

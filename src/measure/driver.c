@@ -770,6 +770,7 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 	if (cfg->resume[0]) { /* the plan of the interrupted study */
 		ct_resume_config(cfg->resume, &recorded, cfg->cores);
 		recorded.quiet = cfg->quiet;
+		recorded.dry_run = cfg->dry_run;
 		cfg = &recorded;
 	}
 	memset(&s, 0, sizeof s);

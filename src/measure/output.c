@@ -501,7 +501,7 @@ static void json_allocs(const ct_study_t *s, FILE *f)
 /* The options that rebuild this plan, for --resume (cli.h). */
 static void json_options(const ct_study_t *s, FILE *f)
 {
-	static char buf[16384];
+	static char buf[CT_MAX_ALLOCS * 8192 + 16384]; /* -a NAME=/path for each, the rest */
 	char *argv[CT_MAX_OPTIONS];
 	size_t n = ct_cli_options(s->cfg, s->seed, argv, CT_MAX_OPTIONS, buf, sizeof buf);
 	fputs(", \"options\": [", f);

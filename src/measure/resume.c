@@ -262,7 +262,7 @@ typedef struct {
 static int keep_row(reader_t *R, char **f, char *err, size_t len)
 {
 	const int *k = R->L.key;
-	pkey_t want, *hit;
+	pkey_t want = {.pt = 0}, *hit;
 	row_key(want.key, sizeof want.key, f[k[K_WORKLOAD]], f[k[K_MODE]], f[k[K_SIZE]],
 		f[k[K_ALLOC]], f[k[K_THREADS]], f[k[K_PLACE]], f[k[K_PARAMS]]);
 	hit = bsearch(&want, R->keys, R->nkeys, sizeof want, by_key);
@@ -413,7 +413,7 @@ static int open_csv(ct_study_t *s, char *text, size_t n, char *err, size_t len)
 		ct_warn("%s/results.csv: its last row was cut by the interruption (%zu bytes): dropped, "
 			"that repetition runs again", s->cfg->out, n - end);
 	}
-	if (!rows)
+	if (!rows || s->cfg->dry_run) /* --dry-run: read, never opened to write */
 		return 0;
 	s->csv_keep = (off_t)end;
 	s->csv = open_append(s->cfg->out, "results.csv", err, len);
@@ -447,20 +447,21 @@ int ct_resume_open(ct_study_t *s, char *err, size_t len)
 	char *text = ct_read_file(p, CT_FILE_CAP, &n, err, len);
 	if (!text && errno != ENOENT)
 		return -1;
-	if (text && strncmp(text, ct_csv_header, n < strlen(ct_csv_header) ? n : strlen(ct_csv_header))) {
+	size_t hdr = strlen(ct_csv_header), have = n < hdr ? n : hdr; /* a header cut short: no rows */
+	if (text && strncmp(text, ct_csv_header, have) != 0) {
 		free(text);
 		return snprintf(err, len, "%s: its header is not the one this contend writes", p), -1;
 	}
-	int rc = text && n >= strlen(ct_csv_header) ? open_csv(s, text, n, err, len) : 0;
+	int rc = text && n >= hdr ? open_csv(s, text, n, err, len) : 0;
 	free(text);
 	if (rc)
 		return -1;
 	if (!s->kept_rows) { /* nothing measured yet: the study starts over, same plan and seed */
-		ct_note("%s: no repetition finished before the interruption: starting the study over",
-			s->cfg->out);
-		return ct_out_open(s, err, len);
+		ct_note("%s: no repetition finished before the interruption: %s the study over",
+			s->cfg->out, s->cfg->dry_run ? "would start" : "starting");
+		return s->cfg->dry_run ? 0 : ct_out_open(s, err, len);
 	}
-	return open_txt(s, err, len);
+	return s->cfg->dry_run ? 0 : open_txt(s, err, len);
 }
 
 /* ---------------------------------------------------------------- allocators */
