@@ -117,8 +117,9 @@ static bool jobject(json_t *j, char *path, size_t plen)
 		if (!jstring(j, key, sizeof key))
 			return false;
 		jws(j);
-		if (*j->p++ != ':')
+		if (*j->p != ':')
 			return false;
+		j->p++;
 		snprintf(path + base, plen - base, "%s%s", base ? "." : "", key);
 		bool ok = jvalue(j, path, plen);
 		path[base] = '\0';
@@ -141,8 +142,10 @@ static bool jarray(json_t *j, char *path, size_t plen)
 		snprintf(path + base, plen - base, "[%u]", i);
 		bool ok = jvalue(j, path, plen);
 		path[base] = '\0';
+		if (!ok) /* j->p may be past the end: read nothing more */
+			return false;
 		jws(j);
-		if (!ok || (*j->p != ',' && *j->p != ']'))
+		if (*j->p != ',' && *j->p != ']')
 			return false;
 		go = *j->p == ',';
 	}
