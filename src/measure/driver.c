@@ -721,8 +721,12 @@ static int setup(ct_study_t *s)
 		return CT_DRY_RUN_DONE;
 	warn_oversubscription(s);
 	warn_cleared_env();
-	if (!s->kept_rows) /* a resumed study keeps the header it has */
+	if (!s->kept_rows) { /* a resumed study keeps the header and machine.json it has */
 		ct_out_header(s);
+		/* the plan on disk at once: a study stopped while its allocators
+		 * are proved can be resumed (it starts over, same plan and seed) */
+		ct_out_machine(s, 0);
+	}
 	stop_if_unwritten(s);
 	return CT_EXIT_OK;
 }
@@ -775,6 +779,9 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 	}
 	memset(&s, 0, sizeof s);
 	s.cfg = cfg;
+	s.t_start_ns = ct_now_ns();
+	s.started = time(NULL);
+	s.seed = cfg->has_seed ? cfg->seed : ct_schedule_seed();
 	int rc = setup(&s);
 	*wrote = rc == CT_EXIT_OK;
 	if (rc != CT_EXIT_OK) {
@@ -782,9 +789,6 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 		return rc == CT_DRY_RUN_DONE ? CT_EXIT_OK : rc;
 	}
 	cfg = s.cfg; /* less the allocators --filter leaves out */
-	s.t_start_ns = ct_now_ns();
-	s.started = time(NULL);
-	s.seed = cfg->has_seed ? cfg->seed : ct_schedule_seed();
 	child_t kids[CT_MAX_ALLOCS] = {0};
 	for (size_t a = 0; a < cfg->nallocs && !g_stop; a++) {
 		open_alloc(&s, a, &kids[a]);

@@ -54,7 +54,8 @@ static int read_machine(const char *dir, ct_kvs_t *kv, char *err, size_t len)
 	char *text = ct_read_file(path, MACHINE_CAP, NULL, err, len);
 	if (!text) {
 		if (errno == ENOENT)
-			snprintf(err, len, "holds no machine.json: not a results directory of contend run");
+			snprintf(err, len, "holds no machine.json: not a study of contend run, or one "
+				 "stopped before it recorded its plan (run it again)");
 		return -1;
 	}
 	bool ok = ct_json_flatten(text, kv);
