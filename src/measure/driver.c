@@ -795,6 +795,14 @@ int ct_run_study(const ct_config_t *cfg, bool *wrote)
 		if (s.st[a].usable)
 			census_pass(&s, a);
 	}
+	if (g_stop > 0 && s.kept_rows) { /* stopped before the resume began: nothing changed */
+		quit_children(&s, kids, cfg->nallocs, 0);
+		release(&s);
+		*wrote = false;
+		ct_note("interrupted by %s before the resume began: %s is as it was", strsignal(g_stop),
+			cfg->out);
+		return 128 + g_stop;
+	}
 	ssize_t usable = settle_allocs(&s, kids);
 	if (usable < 0) { /* a resume refused: the study stays as it was */
 		*wrote = false;
