@@ -80,8 +80,8 @@ static void check_resumable(const char *dir, const ct_kvs_t *kv)
 		refuse(dir, "started by contend %s, this is %s: resume it with the contend that "
 			    "started it", ver, CT_VERSION);
 	if (!ct_kvs_get(kv, "plan.options[0]"))
-		refuse(dir, "machine.json records no plan options (the study stopped before its "
-			    "plan was written): start it again");
+		refuse(dir, "machine.json records no plan options (a contend without --resume "
+			    "wrote it): start the study again");
 }
 
 void ct_resume_config(const char *dir, ct_config_t *cfg, unsigned cores)
