@@ -14,7 +14,7 @@ secs=${1:-20}
 [[ $secs =~ ^[0-9]+$ ]] || { echo "fuzz.sh: SECONDS must be a whole number, not '$secs'" >&2; exit 2; }
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_size fuzz_list fuzz_duration fuzz_alloc_spec)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_size fuzz_list fuzz_duration fuzz_alloc_spec fuzz_readback)
 dir=$CT_ROOT/build-fuzz
 
 # Does clang link a libFuzzer target here? (Debian 12 ships the runtime in

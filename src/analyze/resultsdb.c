@@ -8,6 +8,7 @@
 #include "resultsdb.h"
 #include "contend.h"
 #include "files.h"
+#include "readback.h"
 #include "units.h"
 
 #include <errno.h>
@@ -101,161 +102,6 @@ static int intern(ct_rdir_t *d, const char *s)
 
 /* ---------------------------------------------------------------- machine.json */
 
-/* A small JSON reader that flattens scalars to path = value pairs:
- * {"cpu": {"model": "X"}, "a": [{"n": 1}]} gives cpu.model = X, a[0].n = 1.
- * It never fails hard: on malformed input it keeps what it read. */
-typedef struct {
-	const char *p;
-	ct_rdir_t *d;
-	size_t cap;
-	int depth;
-} json_t;
-
-static void jws(json_t *j)
-{
-	while (*j->p == ' ' || *j->p == '\n' || *j->p == '\r' || *j->p == '\t')
-		j->p++;
-}
-
-/* A string at j->p (after the quote) into out (truncated, \u escapes
- * beyond ASCII as '?'); returns false on an unterminated string. */
-static bool jstring(json_t *j, char *out, size_t len)
-{
-	size_t n = 0;
-	for (; *j->p && *j->p != '"'; j->p++) {
-		char c = *j->p;
-		if (c == '\\' && j->p[1]) {
-			c = *++j->p;
-			c = c == 'n' ? '\n' : c == 't' ? '\t' : c;
-			if (c == 'u') {
-				unsigned v = 0;
-				sscanf(j->p + 1, "%4x", &v);
-				c = v < 0x80 ? (char)v : '?';
-				for (int k = 0; k < 4 && j->p[1]; k++)
-					j->p++;
-			}
-		}
-		if (n + 1 < len)
-			out[n++] = c;
-	}
-	out[n] = '\0';
-	if (*j->p != '"')
-		return false;
-	j->p++;
-	return true;
-}
-
-static void jput(json_t *j, const char *key, const char *val)
-{
-	ct_rdir_t *d = j->d;
-	if (d->nkv == j->cap) {
-		size_t cap = j->cap ? j->cap * 2 : 64;
-		ct_kv_t *nk = realloc(d->kv, cap * sizeof *nk);
-		if (!nk)
-			return;
-		d->kv = nk;
-		j->cap = cap;
-	}
-	ct_kv_t *e = &d->kv[d->nkv];
-	e->key = strdup(key);
-	e->val = strdup(val);
-	if (!e->key || !e->val) {
-		free(e->key);
-		free(e->val);
-		return;
-	}
-	d->nkv++;
-}
-
-static bool jvalue(json_t *j, char *path, size_t plen);
-
-static bool jobject(json_t *j, char *path, size_t plen)
-{
-	size_t base = strlen(path);
-	char key[256];
-	for (j->p++;;) {
-		jws(j);
-		if (*j->p == '}')
-			return j->p++, true;
-		if (*j->p != '"')
-			return false;
-		j->p++;
-		if (!jstring(j, key, sizeof key))
-			return false;
-		jws(j);
-		if (*j->p++ != ':')
-			return false;
-		snprintf(path + base, plen - base, "%s%s", base ? "." : "", key);
-		bool ok = jvalue(j, path, plen);
-		path[base] = '\0';
-		if (!ok)
-			return false;
-		jws(j);
-		if (*j->p == ',')
-			j->p++;
-	}
-}
-
-static bool jarray(json_t *j, char *path, size_t plen)
-{
-	size_t base = strlen(path);
-	for (unsigned i = 0, go = 1; go; i++) {
-		j->p++; /* '[' or ',' */
-		jws(j);
-		if (*j->p == ']')
-			break;
-		snprintf(path + base, plen - base, "[%u]", i);
-		bool ok = jvalue(j, path, plen);
-		path[base] = '\0';
-		jws(j);
-		if (!ok || (*j->p != ',' && *j->p != ']'))
-			return false;
-		go = *j->p == ',';
-	}
-	j->p++;
-	return true;
-}
-
-/* A scalar (number, true, false, null) up to the next delimiter. */
-static bool jscalar(json_t *j, char *path)
-{
-	char val[128];
-	size_t n = 0;
-	while (*j->p && !strchr(",}] \t\r\n", *j->p)) {
-		if (n + 1 < sizeof val)
-			val[n++] = *j->p;
-		j->p++;
-	}
-	val[n] = '\0';
-	if (!n)
-		return false;
-	jput(j, path, val);
-	return true;
-}
-
-static bool jvalue(json_t *j, char *path, size_t plen)
-{
-	jws(j);
-	if (++j->depth > 64)
-		return false;
-	bool ok;
-	if (*j->p == '{') {
-		ok = jobject(j, path, plen);
-	} else if (*j->p == '[') {
-		ok = jarray(j, path, plen);
-	} else if (*j->p == '"') {
-		char val[4096];
-		j->p++;
-		ok = jstring(j, val, sizeof val);
-		if (ok)
-			jput(j, path, val);
-	} else {
-		ok = jscalar(j, path);
-	}
-	j->depth--;
-	return ok;
-}
-
 static void load_machine(ct_rdir_t *d, const char *dir)
 {
 	char p[4200];
@@ -267,10 +113,11 @@ static void load_machine(ct_rdir_t *d, const char *dir)
 			ct_warn("machine.json ignored: %s", why);
 		return;
 	}
-	json_t j = {.p = text, .d = d};
-	char path[1024] = "";
-	jvalue(&j, path, sizeof path);
+	ct_kvs_t kvs = {0};
+	ct_json_flatten(text, &kvs); /* on malformed input, what was read before */
 	free(text);
+	d->kv = kvs.kv;
+	d->nkv = kvs.n;
 	d->has_machine = d->nkv > 0;
 	const char *c = ct_rdir_kv(d, "complete");
 	d->complete = !d->has_machine || !c || strcmp(c, "false") != 0;
@@ -278,10 +125,8 @@ static void load_machine(ct_rdir_t *d, const char *dir)
 
 const char *ct_rdir_kv(const ct_rdir_t *d, const char *key)
 {
-	for (size_t i = 0; i < d->nkv; i++)
-		if (strcmp(d->kv[i].key, key) == 0)
-			return d->kv[i].val;
-	return NULL;
+	ct_kvs_t kvs = {.kv = d->kv, .n = d->nkv};
+	return ct_kvs_get(&kvs, key);
 }
 
 const char *ct_rdir_alloc_version(const ct_rdir_t *d, const char *name)
@@ -319,36 +164,11 @@ typedef struct {
 	size_t nfields;
 } layout_t;
 
-/* Split line (modified in place) at commas; double-quoted fields may hold
- * commas and "" for a quote. Returns the field count (at most max). */
-static size_t split_csv(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-	char *p = line;
-	for (;;) {
-		char *out = p, *start = p;
-		if (*p == '"') {
-			for (p++; *p && !(*p == '"' && p[1] != '"'); p++)
-				*out++ = *p == '"' ? *++p : *p;
-			p += *p == '"';
-		}
-		while (*p && *p != ',')
-			*out++ = *p++;
-		char sep = *p;
-		*out = '\0';
-		if (n < max)
-			f[n++] = start;
-		if (sep != ',')
-			return n;
-		p++;
-	}
-}
-
 static int read_header(char *line, const char *extra, layout_t *L, ct_rdir_t *d, char *err,
 		       size_t len)
 {
 	char *f[256];
-	L->nfields = split_csv(line, f, 256);
+	L->nfields = ct_csv_split(line, f, 256);
 	for (int k = 0; k < C_NKEYS; k++)
 		L->key[k] = -1;
 	for (int m = 0; m < CT_NMETRICS; m++)
@@ -484,7 +304,7 @@ static int parse_rows(ct_rdir_t *d, char *text, const layout_t *L)
 		if (!*line)
 			continue;
 		ct_row_t r;
-		int rc = split_csv(line, f, 256) == L->nfields ? parse_row(d, f, L, &r) : -1;
+		int rc = ct_csv_split(line, f, 256) == L->nfields ? parse_row(d, f, L, &r) : -1;
 		if (rc == -2 || (rc == 0 && add_row(d, &cap, &r)))
 			return -1;
 		d->nbad += rc == -1;

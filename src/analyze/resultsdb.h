@@ -11,6 +11,7 @@
 #ifndef CT_RESULTSDB_H
 #define CT_RESULTSDB_H
 
+#include "readback.h"
 #include "stats.h"
 
 #include <stdbool.h>
@@ -48,10 +49,6 @@ typedef struct {
 	ct_summary_t ns;           /* of ns/op over the good repetitions */
 	unsigned error;            /* first failure's reason (id), 0: none */
 } ct_group_t;
-
-typedef struct {
-	char *key, *val;
-} ct_kv_t;
 
 typedef struct {
 	char path[4096];

@@ -37,6 +37,7 @@ void ct_cli_usage(FILE *f)
 void ct_cli_run_usage(FILE *f)
 {
 	fputs("usage: contend run [options]\n"
+	      "       contend run --resume DIR [-q] [--dry-run]\n"
 	      "\n"
 	      "  -w, --workload LIST   workloads (default bilbo,smaug; see `contend list`)\n"
 	      "  -m, --mode LIST       modes: stack, heap, zeroed, control (default: per\n"
@@ -76,6 +77,15 @@ void ct_cli_run_usage(FILE *f)
 	      "                        p99.9 and max per op (about +25% time)\n"
 	      "      --dry-run         print the plan, every point, the repetitions and an\n"
 	      "                        estimated duration; run and write nothing\n"
+	      "      --seed N          seed of the order shuffled anew each round (default:\n"
+	      "                        from the clock); recorded in machine.json: the same\n"
+	      "                        seed and plan give the same order\n"
+	      "      --resume DIR      continue the interrupted study in DIR (machine.json\n"
+	      "                        says complete: false) with the plan, options and seed\n"
+	      "                        recorded there, keeping every finished repetition;\n"
+	      "                        the order and the extra repetitions are those of a\n"
+	      "                        run that did not stop. Only -q and --dry-run (what\n"
+	      "                        remains; nothing written) may be given with it\n"
 	      "  -q, --quiet           no tables on stdout (allocator output discarded)\n"
 	      "  -h, --help            this text\n"
 	      "\n"
@@ -712,6 +722,17 @@ static void parse_option(int c, const char *arg, ct_config_t *cfg, given_t *g)
 	case 'L': cfg->latency = true; break;
 	case 'D': cfg->dry_run = true; break;
 	case 'F': parse_filter(arg, cfg); break;
+	case 'S':
+		if (ct_parse_u64(arg, 0, UINT64_MAX, &v, &err))
+			bad("--seed", arg, err.msg);
+		cfg->seed = v;
+		cfg->has_seed = true;
+		break;
+	case 'R':
+		if (!*arg || strlen(arg) >= sizeof cfg->resume)
+			bad("--resume", arg, "empty or too long");
+		snprintf(cfg->resume, sizeof cfg->resume, "%s", arg);
+		break;
 	}
 }
 
@@ -725,6 +746,7 @@ static const struct option longopts[] = {
 	{"ci-target", required_argument, NULL, 'C'}, {"max-count", required_argument, NULL, 'M'},
 	{"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
 	{"latency", no_argument, NULL, 'L'},        {"dry-run", no_argument, NULL, 'D'},
+	{"seed", required_argument, NULL, 'S'},     {"resume", required_argument, NULL, 'R'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -769,10 +791,12 @@ static _Noreturn void bad_option(int c, const char *elem)
 	ct_usage_error("run: unknown option '%s' (see `contend run --help`)", elem);
 }
 
-void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
+/* The options, parsed into cfg; the first one that is part of the plan
+ * (anything but -q, --dry-run and --resume) is named in plan_opt, for
+ * --resume. */
+static void parse_args(int argc, char **argv, ct_config_t *cfg, char *plan_opt, size_t len)
 {
 	given_t g = {0};
-	defaults(cfg, cores);
 	int c;
 	bool mid = false; /* inside a cluster of short options ("-qL") */
 	opterr = 0;
@@ -792,13 +816,20 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 		}
 		if (c == '?' || c == ':')
 			bad_option(c, argv[at < argc ? at : argc - 1]);
+		if (c != 'q' && c != 'R' && c != 'D' && !plan_opt[0])
+			snprintf(plan_opt, len, "%.*s", (int)strcspn(argv[at], "="), argv[at]);
 		parse_option(c, optarg, cfg, &g);
 	}
-	bool have_allocs = g.allocs;
 	if (optind < argc)
 		ct_usage_error("run: unexpected argument '%s'", argv[optind]);
-	if (!have_allocs)
+	if (!g.allocs)
 		default_allocs(cfg);
+}
+
+/* Defaults for what the options left open, then the checks that involve
+ * several options. */
+static void complete_config(ct_config_t *cfg)
+{
 	if (!cfg->nthreads)
 		default_threads(cfg);
 	if (!cfg->out[0])
@@ -816,5 +847,159 @@ void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
 	check_benchtime(cfg);
 	check_timeout(cfg);
 	check_memory(cfg);
+}
+
+void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores)
+{
+	char plan_opt[64] = "";
+	defaults(cfg, cores);
+	parse_args(argc, argv, cfg, plan_opt, sizeof plan_opt);
+	if (cfg->resume[0]) { /* the plan is read from DIR when the study starts (resume.c) */
+		if (plan_opt[0])
+			ct_usage_error("run: option '%s' cannot be given with --resume: the plan and "
+				       "its options come from %s/machine.json (only -q and --dry-run "
+				       "may be given)",
+				       plan_opt, cfg->resume);
+		snprintf(cfg->out, sizeof cfg->out, "%s", cfg->resume); /* where it writes */
+		return;
+	}
+	complete_config(cfg);
 	check_out(cfg);
+}
+
+void _ct_cli_parse_recorded(int argc, char **argv, ct_config_t *cfg, unsigned cores)
+{
+	char plan_opt[64] = "";
+	defaults(cfg, cores);
+	parse_args(argc, argv, cfg, plan_opt, sizeof plan_opt);
+	if (cfg->resume[0] || cfg->dry_run)
+		ct_usage_error("run: --resume: machine.json records option '%s', which no plan holds",
+			       cfg->resume[0] ? "--resume" : "--dry-run");
+	complete_config(cfg);
+}
+
+/* ---------------------------------------------------------------- recorded options */
+
+typedef struct {
+	char **argv;
+	size_t n, max;
+	char *buf;
+	size_t used, len;
+	bool full;  /* an argument did not fit: the options would not rebuild the plan */
+} opts_t;
+
+/* One more argument; when argv or buf is full, none and o->full. */
+static void opt_add(opts_t *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void opt_add(opts_t *o, const char *fmt, ...)
+{
+	va_list ap;
+	if (o->n == o->max || o->used >= o->len) {
+		o->full = true;
+		return;
+	}
+	va_start(ap, fmt);
+	int k = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
+	va_end(ap);
+	if (k < 0 || (size_t)k >= o->len - o->used) {
+		o->full = true;
+		return;
+	}
+	o->argv[o->n++] = o->buf + o->used;
+	o->used += (size_t)k + 1;
+}
+
+/* The values of a list option joined by ',' as one argument after opt. */
+static void opt_list(opts_t *o, const char *opt, const uint64_t *v, size_t n, bool sizes)
+{
+	char text[CT_MAX_LIST * 24] = "", one[32];
+	size_t used = 0;
+	for (size_t i = 0; i < n && used < sizeof text; i++) {
+		if (sizes)
+			ct_format_size(v[i], one, sizeof one);
+		else
+			snprintf(one, sizeof one, "%llu", (unsigned long long)v[i]);
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", i ? "," : "", one);
+	}
+	if (n) {
+		opt_add(o, "%s", opt);
+		opt_add(o, "%s", text);
+	}
+}
+
+/* Item i of a list option, written into buf. */
+typedef void item_fn(const ct_config_t *cfg, size_t i, char *buf, size_t len);
+
+static void mode_at(const ct_config_t *cfg, size_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", cfg->modes[i]);
+}
+
+static void param_at(const ct_config_t *cfg, size_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s=%s", cfg->params[i].name, cfg->params[i].text);
+}
+
+/* n items joined by ',' as one argument after opt (none when n is 0): a
+ * mode or a name=value/value item holds no comma. */
+static void opt_joined(opts_t *o, const char *opt, size_t n, item_fn *item, const ct_config_t *cfg)
+{
+	char text[CT_MAX_LIST * (CT_PARAM_TEXT + 40)], one[CT_PARAM_TEXT + 40];
+	size_t used = 0;
+	for (size_t i = 0; i < n && used < sizeof text; i++) {
+		item(cfg, i, one, sizeof one);
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", i ? "," : "", one);
+	}
+	if (!n)
+		return;
+	o->full |= used >= sizeof text;
+	opt_add(o, "%s", opt);
+	opt_add(o, "%s", text);
+}
+
+/* -a per allocator, as it was parsed; none when the default list stands
+ * (it is rebuilt the same way). Allocators not installed were skipped. */
+static void opt_allocs(opts_t *o, const ct_config_t *cfg)
+{
+	for (size_t a = 0; !cfg->allocs_default && a < cfg->nallocs; a++) {
+		const ct_alloc_spec_t *sp = &cfg->allocs[a];
+		if (sp->missing)
+			continue;
+		opt_add(o, "-a");
+		if (sp->adapter)
+			opt_add(o, "%s", sp->label);
+		else
+			opt_add(o, "%s=%s", sp->label, sp->path);
+	}
+}
+
+size_t ct_cli_options(const ct_config_t *cfg, uint64_t seed, char **argv, size_t max, char *buf,
+		      size_t len)
+{
+	opts_t o = {.argv = argv, .max = max, .buf = buf, .len = len};
+	char bt[32], wl[512] = "";
+	size_t used = 0;
+	for (size_t w = 0; w < cfg->nwl && used < sizeof wl; w++)
+		used += (size_t)snprintf(wl + used, sizeof wl - used, "%s%s", w ? "," : "", cfg->wl[w]->name);
+	opt_add(&o, "-w");
+	opt_add(&o, "%s", wl);
+	opt_joined(&o, "-m", cfg->nmodes, mode_at, cfg);
+	opt_allocs(&o, cfg);
+	opt_list(&o, "-t", cfg->threads, cfg->nthreads, false);
+	opt_list(&o, "-s", cfg->sizes, cfg->nsizes, true);
+	opt_joined(&o, "-P", cfg->nparams, param_at, cfg);
+	if (cfg->filter[0]) {
+		opt_add(&o, "--filter");
+		opt_add(&o, "%s", cfg->filter);
+	}
+	opt_add(&o, "--place=%s", ct_place_name(cfg->place));
+	opt_add(&o, "--count=%u", cfg->count);
+	opt_add(&o, "--max-count=%u", cfg->max_count);
+	opt_add(&o, "--ci-target=%.17g", cfg->ci_target_pct);
+	opt_add(&o, "--benchtime=%s", ct_format_benchtime(&cfg->bt, bt, sizeof bt));
+	ct_benchtime_t timeout = {.ns = cfg->timeout_ns};
+	opt_add(&o, "--timeout=%s", ct_format_benchtime(&timeout, bt, sizeof bt));
+	if (cfg->latency)
+		opt_add(&o, "--latency");
+	opt_add(&o, "--seed=%llu", (unsigned long long)seed);
+	return o.full ? 0 : o.n;
 }

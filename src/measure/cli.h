@@ -46,10 +46,25 @@ typedef struct {
 	bool latency;                /* a latency round after each measured round */
 	bool dry_run;                /* print the plan and its estimated duration; run nothing */
 	char filter[512];            /* --filter: POSIX extended regex on full benchmark names */
+	bool has_seed;               /* --seed given (or recorded, when resuming) */
+	uint64_t seed;               /* of the per-round shuffles (schedule.h) */
+	char resume[4096];           /* --resume DIR: the interrupted study to continue; "" */
 } ct_config_t;
 
-/* argv[0] is the subcommand name ("run"). */
+/* argv[0] is the subcommand name ("run"). With --resume DIR only -q and
+ * --dry-run may be given: the plan comes from DIR/machine.json when the
+ * study starts (ct_resume_config); cfg holds resume, out, quiet, dry_run
+ * and cores. */
 void ct_cli_parse_run(int argc, char **argv, ct_config_t *cfg, unsigned cores);
+/* The plan options that rebuild cfg's study, shuffled from seed, through
+ * the same parser; recorded in machine.json for --resume: argv (pointers
+ * into buf), at most max of them. Returns their count; 0 when they did not
+ * fit (no options recorded: better no resume than another plan). */
+#define CT_MAX_OPTIONS 128
+size_t ct_cli_options(const ct_config_t *cfg, uint64_t seed, char **argv, size_t max, char *buf,
+		      size_t len);
+/* cli.c: parses recorded options for --resume (DIR may hold a study). */
+void _ct_cli_parse_recorded(int argc, char **argv, ct_config_t *cfg, unsigned cores);
 /* The workload's parameter values: its defaults, overridden by --param (the
  * first combination of ct_cli_param_sets). */
 void ct_cli_params(const ct_config_t *cfg, const ct_workload_t *wl, uint64_t *param);

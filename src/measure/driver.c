@@ -129,7 +129,8 @@ static void plan_workload(ct_study_t *s, const ct_workload_t *wl, size_t *cap)
 static void check_records(const ct_study_t *s)
 {
 	const ct_config_t *cfg = s->cfg;
-	double bytes = (double)s->npts * (double)cfg->nallocs * cfg->max_count * sizeof *s->recs;
+	double bytes = (double)s->npts * (double)cfg->nallocs * cfg->max_count * sizeof *s->recs *
+		       (cfg->resume[0] ? 2 : 1); /* --resume: the kept ones too */
 	double mem = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
 	if (mem > 0 && bytes > mem / 4)
 		ct_usage_error("--max-count: bad value '%u': %zu points x %zu allocators x %u "
@@ -148,7 +149,8 @@ static void plan(ct_study_t *s)
 	s->cfg = ct_plan_filter(s, &filtered);
 	check_records(s);
 	s->recs = calloc(s->npts * s->cfg->nallocs * s->cfg->max_count, sizeof *s->recs);
-	if (!s->recs) {
+	s->visits = calloc(s->npts * s->cfg->nallocs + 1, sizeof *s->visits);
+	if (!s->recs || !s->visits) {
 		fprintf(stderr, "contend: out of memory for %zu points\n", s->npts);
 		exit(CT_EXIT_FAIL);
 	}
@@ -314,6 +316,31 @@ static void one_run(ct_study_t *s, child_t *kids, size_t pt, size_t a, ct_record
 		child_point(s, &kids[a], pt, a, false, rec);
 }
 
+/* ns/op as results.csv writes it (6 significant digits, output.c): the
+ * extra rounds and the closing tables decide from this figure, and a
+ * resumed study reads its kept repetitions back from results.csv, so an
+ * interrupted study and one that ran through decide from the same values. */
+static double as_written(double v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%.6g", v);
+	return strtod(buf, NULL);
+}
+
+/* What a finished repetition adds to the study: pinning misses, the
+ * iterations hint of its point, the failure count. */
+static void count_rep(ct_study_t *s, size_t pt, size_t a, const ct_record_t *rec)
+{
+	if (rec->ok && s->cfg->place != CT_PLACE_NONE && rec->r.pinned_ok < s->pts[pt].threads &&
+	    s->pin_misses++ == 0)
+		ct_note("warning: a worker was found off its assigned PU (%u of %u on theirs): pinning "
+		     "not honored here? (recorded in results.csv: threads_pinned)",
+		     rec->r.pinned_ok, s->pts[pt].threads);
+	if (rec->ok && !rec->rejected && !s->pts[pt].hint[a])
+		s->pts[pt].hint[a] = rec->r.iters;
+	s->failed += !rec->ok;
+}
+
 /* A run whose threads did not run together (or were off their CPUs) is
  * not a measurement of this point: it is run again, up to CT_WINDOW_TRIES
  * times, and the last one is kept, marked rejected, when none was. */
@@ -337,16 +364,22 @@ static void one_rep(ct_study_t *s, child_t *kids, size_t pt, size_t a, unsigned 
 	}
 	if (!rec->done)
 		return; /* interrupted */
-	if (rec->ok && s->cfg->place != CT_PLACE_NONE && rec->r.pinned_ok < s->pts[pt].threads &&
-	    s->pin_misses++ == 0)
-		ct_note("warning: a worker was found off its assigned PU (%u of %u on theirs): pinning "
-		     "not honored here? (recorded in results.csv: threads_pinned)",
-		     rec->r.pinned_ok, s->pts[pt].threads);
-	if (rec->ok && !rec->rejected && !s->pts[pt].hint[a])
-		s->pts[pt].hint[a] = rec->r.iters;
-	s->failed += !rec->ok;
+	if (rec->ok)
+		rec->r.ns_per_op = as_written(rec->r.ns_per_op);
+	count_rep(s, pt, a, rec);
 	ct_out_record(s, pt, a, rep);
 	stop_if_unwritten(s);
+}
+
+/* A repetition results.csv kept (--resume) takes its place in the order
+ * as if it had just run: counted the same, not written again. */
+static void reuse_rep(ct_study_t *s, size_t pt, size_t a, unsigned rep)
+{
+	ct_record_t *rec = ct_rec(s, pt, a, rep);
+	*rec = s->kept[rec - s->recs];
+	s->redone += rec->attempts - 1; /* every run before the last was redone */
+	s->rejected += rec->rejected;
+	count_rep(s, pt, a, rec);
 }
 
 /* Extra repetitions, all points together, are at most half the planned
@@ -426,14 +459,20 @@ static void progress(const ct_study_t *s, size_t pt, bool done)
 		(int)eta / 60, (int)eta % 60);
 }
 
-/* One repetition of each slot, in the order given. */
+/* One repetition of each slot, in the order given: the next one of its
+ * point — measured, or the one results.csv kept (--resume). Counting the
+ * visits, not the repetitions done, keeps a resumed study on the order it
+ * began with. */
 static void run_slots(ct_study_t *s, child_t *kids, const ct_slot_t *v, size_t n, bool extra)
 {
 	for (size_t i = 0; i < n && !g_stop; i++) {
-		unsigned rep = reps_done(s, v[i].pt, v[i].a);
+		unsigned rep = s->visits[v[i].pt * s->cfg->nallocs + v[i].a]++;
 		if (rep >= s->cfg->max_count)
 			continue;
-		one_rep(s, kids, v[i].pt, v[i].a, rep);
+		if (s->kept && s->kept[ct_rec(s, v[i].pt, v[i].a, rep) - s->recs].done)
+			reuse_rep(s, v[i].pt, v[i].a, rep);
+		else
+			one_rep(s, kids, v[i].pt, v[i].a, rep);
 		s->extra += extra;
 		progress(s, v[i].pt, false);
 	}
@@ -663,12 +702,16 @@ static int setup(ct_study_t *s)
 	if (census_missing(s))
 		return CT_EXIT_FAIL;
 	plan(s); /* first: a --filter matching nothing is bad input, one line */
+	ct_topo_machine(s->topo, &s->machine);
 	/* then the results directory: a refused -o is one line, before any other */
-	if (!s->cfg->dry_run && ct_out_open(s, err, sizeof err)) {
+	if (s->cfg->resume[0] && ct_resume_open(s, err, sizeof err)) {
+		fprintf(stderr, "contend: --resume: %s: %s\n", s->cfg->resume, err);
+		return CT_EXIT_USAGE;
+	}
+	if (!s->cfg->dry_run && !s->cfg->resume[0] && ct_out_open(s, err, sizeof err)) {
 		fprintf(stderr, "contend: --out: %s\n", err);
 		return CT_EXIT_USAGE;
 	}
-	ct_topo_machine(s->topo, &s->machine);
 	check_machine(s);
 	if (!s->cfg->dry_run && !ct_counters_probe(s->counters, sizeof s->counters))
 		ct_note("hardware counters %s; cycles, instructions and cache misses left empty",
@@ -678,48 +721,104 @@ static int setup(ct_study_t *s)
 		return CT_DRY_RUN_DONE;
 	warn_oversubscription(s);
 	warn_cleared_env();
-	ct_out_header(s);
+	if (!s->kept_rows) { /* a resumed study keeps the header and machine.json it has */
+		ct_out_header(s);
+		/* the plan on disk at once: a study stopped while its allocators
+		 * are proved can be resumed (it starts over, same plan and seed) */
+		ct_out_machine(s, 0);
+	}
 	stop_if_unwritten(s);
 	return CT_EXIT_OK;
+}
+
+/* Everything a study holds, released. */
+static void release(ct_study_t *s)
+{
+	ct_out_close(s);
+	ct_topo_close((ct_topo_t *)s->topo);
+	ct_kvs_free(&s->prev);
+	free(s->pts);
+	free(s->recs);
+	free(s->kept);
+	free(s->visits);
+}
+
+/* The allocators' lines in results.txt; when resuming, the check that the
+ * allocators that ran before run now (the header has their lines). The
+ * children of those that stay out are ended. Returns the usable ones, or
+ * -1 when the study cannot be resumed. */
+static ssize_t settle_allocs(ct_study_t *s, child_t *kids)
+{
+	char err[1024];
+	size_t usable = 0;
+	if (s->kept_rows && ct_resume_allocs(s, err, sizeof err)) {
+		ct_note("error: cannot resume %s: %s", s->cfg->out, err);
+		return -1;
+	}
+	for (size_t a = 0; a < s->cfg->nallocs; a++) {
+		if (!s->st[a].usable && kids[a].pid > 0)
+			quit_children(s, &kids[a], 1, a);
+		usable += s->st[a].usable;
+	}
+	if (s->kept_rows)
+		ct_out_resumed(s);
+	else
+		ct_out_allocs(s);
+	return (ssize_t)usable;
 }
 
 int ct_run_study(const ct_config_t *cfg, bool *wrote)
 {
 	static ct_study_t s; /* large (paths, messages): not on the stack */
+	static ct_config_t recorded;
+	if (cfg->resume[0]) { /* the plan of the interrupted study */
+		ct_resume_config(cfg->resume, &recorded, cfg->cores);
+		recorded.quiet = cfg->quiet;
+		recorded.dry_run = cfg->dry_run;
+		cfg = &recorded;
+	}
 	memset(&s, 0, sizeof s);
 	s.cfg = cfg;
+	s.t_start_ns = ct_now_ns();
+	s.started = time(NULL);
+	s.seed = cfg->has_seed ? cfg->seed : ct_schedule_seed();
 	int rc = setup(&s);
 	*wrote = rc == CT_EXIT_OK;
 	if (rc != CT_EXIT_OK) {
-		ct_topo_close((ct_topo_t *)s.topo);
-		free(s.pts);
-		free(s.recs);
+		release(&s);
 		return rc == CT_DRY_RUN_DONE ? CT_EXIT_OK : rc;
 	}
 	cfg = s.cfg; /* less the allocators --filter leaves out */
-	s.t_start_ns = ct_now_ns();
-	s.started = time(NULL);
-	s.seed = ct_schedule_seed();
 	child_t kids[CT_MAX_ALLOCS] = {0};
-	size_t usable = 0;
 	for (size_t a = 0; a < cfg->nallocs && !g_stop; a++) {
 		open_alloc(&s, a, &kids[a]);
-		if (s.st[a].usable) {
-			usable++;
+		if (s.st[a].usable)
 			census_pass(&s, a);
-		}
 	}
-	ct_out_allocs(&s);
+	if (g_stop > 0 && s.kept_rows) { /* stopped before the resume began: nothing changed */
+		quit_children(&s, kids, cfg->nallocs, 0);
+		release(&s);
+		*wrote = false;
+		ct_note("interrupted by %s before the resume began: %s is as it was", strsignal(g_stop),
+			cfg->out);
+		return 128 + g_stop;
+	}
+	ssize_t usable = settle_allocs(&s, kids);
+	if (usable < 0) { /* a resume refused: the study stays as it was */
+		*wrote = false;
+		quit_children(&s, kids, cfg->nallocs, 0);
+		release(&s);
+		return CT_EXIT_FAIL;
+	}
 	ct_out_machine(&s, 0);
 	stop_if_unwritten(&s);
-	ct_note("%zu points x %zu allocators x %u repetitions, benchtime %s; results in %s", s.npts,
-		usable, cfg->count, cfg->bt.iters ? "fixed" : "timed", cfg->out);
+	ct_note("%zu points x %zd allocators x %u repetitions, benchtime %s; results in %s%s", s.npts,
+		usable, cfg->count, cfg->bt.iters ? "fixed" : "timed", cfg->out,
+		s.kept_rows ? " (resumed: the repetitions results.csv holds are kept)" : "");
 	timed_pass(&s, kids);
 	quit_children(&s, kids, cfg->nallocs, 0);
-	rc = finish(&s, usable);
-	ct_topo_close((ct_topo_t *)s.topo);
-	free(s.pts);
-	free(s.recs);
+	rc = finish(&s, (size_t)usable);
+	release(&s);
 	return rc;
 }
 

@@ -104,7 +104,7 @@ static void config_key(const char *label, char *key, size_t len)
 	key[i] = '\0';
 }
 
-static const char csv_header[] =
+const char ct_csv_header[] =
 	"workload,mode,size,size_bytes,alloc,threads,place,rep,status,iters_per_thread,rounds,"
 	"ns_per_op,ns_per_op_min_thread,ns_per_op_max_thread,spread_pct,ops_per_s,"
 	"bytes_per_op,allocs_per_op,minflt_per_op,majflt_per_op,vcsw_per_op,ivcsw_per_op,"
@@ -163,7 +163,7 @@ void ct_out_header(ct_study_t *s)
 	fprintf(s->txt, "latency: %s\nhardware-counters: %s\n",
 		cfg->latency ? "batches of ~2us, mean per op; p50/p99/p99.9/max-ns units" : "off",
 		s->counters);
-	fputs(csv_header, s->csv);
+	fputs(ct_csv_header, s->csv);
 	check_written(s, s->txt, "results.txt");
 	check_written(s, s->csv, "results.csv");
 }
@@ -392,6 +392,15 @@ void ct_out_unstable(ct_study_t *s, size_t pt, size_t a)
 	check_written(s, s->txt, "results.txt");
 }
 
+void ct_out_resumed(ct_study_t *s)
+{
+	char at[64];
+	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%S%z", localtime(&s->started));
+	fprintf(s->txt, "# resumed %s: the %zu repetitions above were kept from the interrupted "
+		"run\n", at, s->kept_rows);
+	check_written(s, s->txt, "results.txt");
+}
+
 /* A results file that could not be written completely is said so: a full
  * disk must not pass for a short study. */
 static void close_checked(ct_study_t *s, FILE *f, const char *name)
@@ -489,6 +498,53 @@ static void json_allocs(const ct_study_t *s, FILE *f)
 	fputs("  ],\n", f);
 }
 
+/* The options that rebuild this plan, for --resume (cli.h). */
+static void json_options(const ct_study_t *s, FILE *f)
+{
+	static char buf[CT_MAX_ALLOCS * 8192 + 16384]; /* -a NAME=/path for each, the rest */
+	char *argv[CT_MAX_OPTIONS];
+	size_t n = ct_cli_options(s->cfg, s->seed, argv, CT_MAX_OPTIONS, buf, sizeof buf);
+	fputs(", \"options\": [", f);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, argv[i]);
+	}
+	fputs("]", f);
+}
+
+/* Each time the study was resumed: the earlier ones as the interrupted
+ * study's machine.json listed them, then this one. */
+static void json_resumed(const ct_study_t *s, FILE *f)
+{
+	if (!s->cfg->resume[0])
+		return;
+	fputs(",\n  \"resumed\": [", f);
+	for (unsigned i = 0;; i++) {
+		char k[64];
+		snprintf(k, sizeof k, "resumed[%u].at", i);
+		const char *at = ct_kvs_get(&s->prev, k);
+		if (!at)
+			break;
+		snprintf(k, sizeof k, "resumed[%u].rows_kept", i);
+		const char *kept = ct_kvs_get(&s->prev, k);
+		snprintf(k, sizeof k, "resumed[%u].rows_dropped", i);
+		const char *dropped = ct_kvs_get(&s->prev, k);
+		snprintf(k, sizeof k, "resumed[%u].load_at_resume", i);
+		const char *load = ct_kvs_get(&s->prev, k);
+		fputs("{\"at\": ", f);
+		json_str(f, at);
+		fprintf(f, ", \"rows_kept\": %llu, \"rows_dropped\": %llu, \"load_at_resume\": %.2f}, ",
+			kept ? strtoull(kept, NULL, 10) : 0ull,
+			dropped ? strtoull(dropped, NULL, 10) : 0ull, load ? strtod(load, NULL) : 0.0);
+	}
+	char at[64];
+	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%S%z", localtime(&s->started));
+	fputs("{\"at\": ", f);
+	json_str(f, at);
+	fprintf(f, ", \"rows_kept\": %zu, \"rows_dropped\": %zu, \"load_at_resume\": %.2f}]",
+		s->kept_rows, s->dropped_rows, s->load_at_start);
+}
+
 static void json_body(const ct_study_t *s, FILE *f, double duration_s);
 
 /* machine.json is replaced whole (a temporary file renamed over it), so a
@@ -529,6 +585,13 @@ static void json_body(const ct_study_t *s, FILE *f, double duration_s)
 	char gov[128], started[64];
 	read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", gov, sizeof gov);
 	strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S%z", localtime(&s->started));
+	const char *first = ct_kvs_get(&s->prev, "started"); /* resumed: when it began */
+	const char *before = ct_kvs_get(&s->prev, "duration_s");
+	const char *load = ct_kvs_get(&s->prev, "load_at_start");
+	if (first)
+		snprintf(started, sizeof started, "%s", first);
+	if (before)
+		duration_s += strtod(before, NULL);
 	fputs("{\n  \"contend_version\": ", f);
 	json_str(f, CT_VERSION);
 	fputs(",\n  \"started\": ", f);
@@ -538,7 +601,7 @@ static void json_body(const ct_study_t *s, FILE *f, double duration_s)
 	json_str(f, s->stopped_by ? strsignal(s->stopped_by) : "");
 	fputs(",\n  \"write_error\": ", f);
 	json_str(f, s->write_err);
-	fprintf(f, ",\n  \"load_at_start\": %.2f,\n", s->load_at_start);
+	fprintf(f, ",\n  \"load_at_start\": %.2f,\n", load ? strtod(load, NULL) : s->load_at_start);
 	fprintf(f, "  \"os\": {\"kernel\": ");
 	json_str(f, u.release);
 	fputs(", \"arch\": ", f);
@@ -576,9 +639,17 @@ static void json_body(const ct_study_t *s, FILE *f, double duration_s)
 		   "\"runs_redone_not_concurrent\": %u, \"repetitions_rejected_not_concurrent\": %u, "
 		   "\"min_overlap\": %.2f, \"min_cpu_share\": %.2f, \"order\": \"rounds over the "
 		   "study, shuffled per round\", \"shuffle_seed\": %llu, \"extra_rounds\": %u, "
-		   "\"extra_repetitions\": %u}\n}\n",
+		   "\"extra_repetitions\": %u, \"ci_target_pct\": %g, \"max_count\": %u, "
+		   "\"timeout_s\": %g, \"latency\": %s, \"filter\": ",
 		ct_format_benchtime(&s->cfg->bt, bt, sizeof bt), s->cfg->count,
 		ct_place_name(s->cfg->place), s->npts, s->oversubscribed ? "true" : "false",
 		s->failed, s->unstable, s->pin_misses, s->redone, s->rejected, CT_MIN_OVERLAP,
-		CT_MIN_CPU_SHARE, (unsigned long long)s->seed, s->extra_rounds, s->extra);
+		CT_MIN_CPU_SHARE, (unsigned long long)s->seed, s->extra_rounds, s->extra,
+		s->cfg->ci_target_pct, s->cfg->max_count, (double)s->cfg->timeout_ns / 1e9,
+		s->cfg->latency ? "true" : "false");
+	json_str(f, s->cfg->filter);
+	json_options(s, f);
+	fputs("}", f);
+	json_resumed(s, f);
+	fputs("\n}\n", f);
 }

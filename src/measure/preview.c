@@ -138,6 +138,14 @@ void ct_plan_preview(const ct_study_t *s, FILE *f)
 	double extra = estimate_s(s, found, cfg->max_count - cfg->count, false);
 	extra = extra < estimate_s(s, found, cfg->count, false) / 2 ? extra
 		: estimate_s(s, found, cfg->count, false) / 2;
+	if (s->kept_rows && found) { /* --resume: what remains, a kept repetition at the mean cost */
+		double kept = lo / ((double)s->npts * (double)found * cfg->count) * (double)s->kept_rows;
+		fprintf(f, "%sresumed: %zu repetitions kept from the interrupted run\n", pre,
+			s->kept_rows);
+		extra = kept > lo ? extra - (kept - lo) : extra;
+		extra = extra > 0 ? extra : 0;
+		lo = kept < lo ? lo - kept : 0.001;
+	}
 	if (lo > 0)
 		fprintf(f, "%sestimated duration: about %s (up to %s with extra repetitions)\n", pre,
 			fmt_secs(lo, t1, sizeof t1), fmt_secs(lo + extra, t2, sizeof t2));

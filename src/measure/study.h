@@ -5,10 +5,12 @@
 #define CT_STUDY_H
 
 #include "cli.h"
+#include "readback.h"
 #include "runner.h"
 #include "stats.h"
 
 #include <stdio.h>
+#include <sys/types.h>
 
 typedef struct {
 	const ct_workload_t *wl;
@@ -68,6 +70,14 @@ typedef struct {
 	bool oversubscribed;
 	unsigned census_failed; /* allocators whose census could not run */
 	char write_err[4200]; /* the first results write that failed: the study stops */
+	/* --resume (resume.c); kept is NULL otherwise */
+	ct_record_t *kept;    /* [point][alloc][rep]: read back from results.csv, each put
+			       * in recs when the order reaches it, as if just measured */
+	unsigned *visits;     /* [point][alloc]: repetitions the order has reached */
+	size_t kept_rows;     /* rows of results.csv kept */
+	size_t dropped_rows;  /* a last row cut by the interruption, dropped */
+	off_t csv_keep, txt_keep; /* bytes of results.csv, results.txt kept */
+	ct_kvs_t prev;        /* the interrupted study's machine.json, flattened */
 } ct_study_t;
 
 static inline ct_record_t *ct_rec(const ct_study_t *s, size_t pt, size_t a, unsigned rep)
@@ -89,6 +99,7 @@ void ct_out_bench_name(const ct_study_t *s, size_t pt, size_t a, char *buf, size
 void ct_point_params(const ct_plan_point_t *p, const char *sep, char *buf, size_t len);
 
 /* output.c */
+extern const char ct_csv_header[]; /* the first line of results.csv */
 /* Creates the results directory and its files, writing nothing yet; on
  * failure leaves nothing behind and says why in err. */
 int ct_out_open(ct_study_t *s, char *err, size_t len);
@@ -102,6 +113,8 @@ void ct_out_machine(ct_study_t *s, double duration_s);
 void ct_out_close(ct_study_t *s);
 /* A "# unstable" comment for a point whose CI stayed wider than the target. */
 void ct_out_unstable(ct_study_t *s, size_t pt, size_t a);
+/* A "# resumed" comment in results.txt, where the new repetitions begin. */
+void ct_out_resumed(ct_study_t *s);
 /* tables.c */
 void ct_out_tables(const ct_study_t *s, FILE *f);
 
@@ -113,6 +126,20 @@ const ct_config_t *ct_plan_filter(ct_study_t *s, ct_config_t *out);
 /* What the study will do: allocators, plan, estimated duration, where it
  * writes; every point too for --dry-run. */
 void ct_plan_preview(const ct_study_t *s, FILE *f);
+
+/* resume.c */
+/* Fills cfg from DIR/machine.json: the options recorded there, through the
+ * same parser as the command line; refuses what cannot be resumed (exit 2). */
+void ct_resume_config(const char *dir, ct_config_t *cfg, unsigned cores);
+/* In place of ct_out_open for --resume: reads results.csv back into
+ * s->kept (a last row cut by the interruption dropped, with a warning),
+ * brings results.txt to the same repetitions, and opens both to append.
+ * Refuses rows that do not belong to the plan. 0, or -1 with err set. */
+int ct_resume_open(ct_study_t *s, char *err, size_t len);
+/* After the allocators are proved: the ones that ran in the interrupted
+ * study must run now, the same versions; one that did not stays out (it
+ * has no place in the recorded order). 0, or -1 with err set. */
+int ct_resume_allocs(ct_study_t *s, char *err, size_t len);
 
 /* driver.c */
 /* Runs the study cfg describes. *wrote: its results directory was created
