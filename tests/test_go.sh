@@ -138,5 +138,25 @@ check "churn heap 1KiB: 1 alloc of 1024 B per op" \
 	test "$(field churn heap 1KiB 1 bytes_per_op)/$(field churn heap 1KiB 1 allocs_per_op)" = 1024/1
 check "large stack 64KiB: nothing allocated" test "$(field large stack 64KiB 2 allocs_per_op)" = 0
 
+# 7. Threads that did not run together are caught in the go column too: a
+#    busy loop pinned beside the second worker keeps its thread waiting on
+#    the run queue half the time, so every 2-thread repetition is redone,
+#    then kept as rejected with an on-CPU share near one half. 50 ms spans
+#    many of the kernel's time slices: a 5 ms window can fall inside one.
+#    (The runtime's own pauses, which park a worker, do not count.)
+if [ "$(nproc)" -ge 2 ]; then
+	taskset -c 1 sh -c 'while :; do :; done' &
+	hog=$!
+	out=$work/hog
+	"$contend" run -a go -w bilbo -m heap -t 2 -n 3 --ci-target 0 --benchtime 50ms -q \
+		-o "$out" >/dev/null 2>&1
+	kill "$hog"; wait "$hog" 2>/dev/null
+	csv=$out/results.csv
+	share=$(awk -F, -v c="$(col cpu_share_min)" -v s="$(col status)" \
+		'$5=="go" && $s=="rejected" && $c < 0.75 {n++} END {print n + 0}' "$csv")
+	check "a busy loop beside a go worker: 3 of 3 repetitions rejected (got $share)" \
+		test "$share" -eq 3
+fi
+
 echo "test_go: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

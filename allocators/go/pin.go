@@ -72,3 +72,51 @@ func peakRSSKiB() float64 {
 	}
 	return float64(ru.Maxrss)
 }
+
+// schedStat reads the calling thread's run-queue wait from
+// /proc/thread-self/schedstat ("cpu_ns wait_ns slices"): the time it was
+// ready to run and the kernel ran something else. The file is opened once
+// by the worker's own (locked) thread; pread into a fixed buffer keeps the
+// reading free of heap allocations, which a census round would count.
+type schedStat struct {
+	fd  int
+	buf [96]byte
+}
+
+func openSchedStat() *schedStat {
+	fd, err := syscall.Open("/proc/thread-self/schedstat", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return &schedStat{fd: -1}
+	}
+	return &schedStat{fd: fd}
+}
+
+// waitNs is the thread's run-queue wait so far, or -1 when unknown.
+func (s *schedStat) waitNs() int64 {
+	if s.fd < 0 {
+		return -1
+	}
+	n, err := syscall.Pread(s.fd, s.buf[:], 0)
+	if err != nil || n <= 0 {
+		return -1
+	}
+	field, v, digits := 0, int64(0), 0
+	for _, c := range s.buf[:n] {
+		switch {
+		case c >= '0' && c <= '9':
+			v, digits = v*10+int64(c-'0'), digits+1
+		case digits > 0:
+			if field == 1 {
+				return v
+			}
+			field, v, digits = field+1, 0, 0
+		}
+	}
+	return -1
+}
+
+func (s *schedStat) close() {
+	if s.fd >= 0 {
+		syscall.Close(s.fd)
+	}
+}

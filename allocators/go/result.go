@@ -80,20 +80,31 @@ func summarize(c *crew) *result {
 
 // window is summarize_window() of runner.c with ct_window_overlap(): the
 // fraction of first start..last end during which every span was open, and
-// the smallest thread CPU time over that span.
+// the smallest on-CPU share over that span. A Go worker is also off its
+// CPU when the runtime parks it (a GC mark worker takes its P, a
+// stop-the-world pause): that is how Go runs the operations, part of what
+// each costs, not time another process took. So a worker's share is the
+// window less the time its thread waited on the kernel's run queue
+// (/proc/thread-self/schedstat): ready to run, and the CPU given to another
+// thread. That wait also counts the runtime's own threads, so the share
+// can only err low, never hide another process. Where the wait is not
+// known, the share is the thread's CPU time over the window, as for C.
 func (r *result) window(ws []worker, first, last int64) {
 	lastStart, firstEnd := int64(0), int64(math.MaxInt64)
-	r.cpuShareMin = math.Inf(1)
+	waits := true
 	for i := range ws {
 		s := &ws[i].span
-		if s.t0 > lastStart {
-			lastStart = s.t0
-		}
-		if s.t1 < firstEnd {
-			firstEnd = s.t1
-		}
-		share := 1.0
-		if last > first {
+		lastStart, firstEnd = max64(lastStart, s.t0), min64(firstEnd, s.t1)
+		waits = waits && s.waitNs >= 0
+	}
+	r.cpuShareMin = math.Inf(1)
+	for i := range ws {
+		s, share := &ws[i].span, 1.0
+		switch {
+		case last <= first:
+		case waits: // off the window at its edges, or waiting inside it
+			share = 1 - float64(s.waitNs+(s.t0-first)+(last-s.t1))/float64(last-first)
+		default:
 			share = float64(s.cpuNs) / float64(last-first)
 		}
 		r.cpuShareMin = math.Min(r.cpuShareMin, share)
@@ -106,6 +117,20 @@ func (r *result) window(ws []worker, first, last int64) {
 	default:
 		r.overlap = float64(firstEnd-lastStart) / float64(last-first)
 	}
+}
+
+func min64(a, b int64) int64 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
 }
 
 // procClock integrates GOMAXPROCS over wall time, as the runtime does for

@@ -40,10 +40,12 @@ type span struct {
 	ru0, ru1 syscall.Rusage
 	ops      uint64 // operations this worker ran in the round
 	cpuNs    int64  // its thread's CPU time over the round, ns
+	waitNs   int64  // its thread's run-queue wait over the round, ns; -1 unknown
 	sink     uint64
 }
 
 type worker struct {
+	sched             *schedStat
 	idx, cpu, bindErr int
 	cpuStart, cpuEnd  int
 	span              span
@@ -109,14 +111,23 @@ func now() int64 { return int64(time.Since(epoch)) + 1 }
 func (w *worker) timeRound(k kernel, mode string, iters uint64) {
 	w.cpuStart = currentCPU()
 	threadUsage(&w.span.ru0)
-	c0 := threadCPUNs()
+	q0, c0 := w.sched.waitNs(), threadCPUNs()
 	w.span.t0 = now()
 	w.span.sink += k(mode, iters)
 	w.span.t1 = now()
+	w.span.waitNs = waitSince(q0, w.sched.waitNs())
 	w.span.cpuNs = threadCPUNs() - c0
 	threadUsage(&w.span.ru1)
 	w.cpuEnd = currentCPU()
 	w.span.ops = iters
+}
+
+// waitSince is the run-queue wait between two readings, -1 when unknown.
+func waitSince(q0, q1 int64) int64 {
+	if q0 < 0 || q1 < q0 {
+		return -1
+	}
+	return q1 - q0
 }
 
 // windowRound is window_round() of runner.c: chunks of `chunk` operations
@@ -126,7 +137,7 @@ func (w *worker) timeRound(k kernel, mode string, iters uint64) {
 func (w *worker) windowRound(k kernel, mode string, chunk uint64, stop int64) {
 	w.cpuStart = currentCPU()
 	threadUsage(&w.span.ru0)
-	c0 := threadCPUNs()
+	q0, c0 := w.sched.waitNs(), threadCPUNs()
 	w.span.ops = 0
 	w.span.t0 = now()
 	for {
@@ -136,6 +147,7 @@ func (w *worker) windowRound(k kernel, mode string, chunk uint64, stop int64) {
 			break
 		}
 	}
+	w.span.waitNs = waitSince(q0, w.sched.waitNs())
 	w.span.cpuNs = threadCPUNs() - c0
 	threadUsage(&w.span.ru1)
 	w.cpuEnd = currentCPU()
@@ -144,6 +156,8 @@ func (w *worker) windowRound(k kernel, mode string, chunk uint64, stop int64) {
 func (w *worker) main(p *point, ready, done chan<- struct{}) {
 	runtime.LockOSThread() // never unlocked: the thread ends with the point
 	w.bindErr = bindSelf(w.cpu)
+	w.sched = openSchedStat() // this thread's, so after LockOSThread
+	defer w.sched.close()
 	k := p.makeKernel(w.idx)
 	ready <- struct{}{}
 	for r := range w.cmd {
