@@ -138,6 +138,16 @@ check "churn heap 1KiB: 1 alloc of 1024 B per op" \
 	test "$(field churn heap 1KiB 1 bytes_per_op)/$(field churn heap 1KiB 1 allocs_per_op)" = 1024/1
 check "large stack 64KiB: nothing allocated" test "$(field large stack 64KiB 2 allocs_per_op)" = 0
 
+# B/op written whole at 1 MiB (not 1.04858e+06), so it can equal -benchmem's.
+out=$work/mib
+"$contend" run -a go,glibc -w smaug -m heap -s 1MiB -t 1 -n 1 --benchtime 2ms --ci-target 0 -q \
+	-o "$out" >/dev/null 2>&1
+csv=$out/results.csv
+for a in go glibc; do
+	got=$(awk -F, -v a="$a" -v c="$(col bytes_per_op)" '$5==a {print $c}' "$csv")
+	check "$a smaug heap 1MiB: B/op 1048576 exactly (got $got)" test "$got" = 1048576
+done
+
 # 7. Threads that did not run together are caught in the go column too: a
 #    busy loop pinned beside the second worker keeps its thread waiting on
 #    the run queue half the time, so every 2-thread repetition is redone,

@@ -71,9 +71,13 @@ func summarize(c *crew) *result {
 		r.opsPerS = ops * 1e9 / r.wallNs
 	}
 	r.window(c.ws, first, last)
-	if c.p.census { // what -benchmem reports: the heap's own counts over N
-		r.allocsPerOp = float64(c.mallocs) / ops
-		r.bytesPerOp = float64(c.bytes) / ops
+	if c.p.census && r.ops > 0 { // what -benchmem reports: the heap's own counts over N
+		// whole numbers, truncated, as testing.BenchmarkResult's
+		// AllocsPerOp and AllocedBytesPerOp: a stray runtime allocation
+		// during the round (a timer, a wait record) is a fraction of a
+		// byte per operation, which -benchmem never shows
+		r.allocsPerOp = float64(c.mallocs / r.ops)
+		r.bytesPerOp = float64(c.bytes / r.ops)
 	}
 	return r
 }

@@ -330,8 +330,9 @@ static void csv_record(ct_study_t *s, size_t pt, size_t a, unsigned rep, const c
 	double spread = r->ns_per_op > 0 ? 100.0 * (r->ns_max - r->ns_min) / r->ns_per_op : NAN;
 	csv_fig(f, "%.4g", FIG(spread));
 	csv_fig(f, "%.6g", FIG(r->ops_per_s));
-	csv_fig(f, "%.6g", p->bytes_per_op[a]); /* the census's, not this repetition's */
-	csv_fig(f, "%.6g", p->allocs_per_op[a]);
+	/* the census's, not this repetition's; whole bytes to 1 GiB exact, as -benchmem */
+	csv_fig(f, "%.10g", p->bytes_per_op[a]);
+	csv_fig(f, "%.10g", p->allocs_per_op[a]);
 	csv_fig(f, "%.4g", FIG(r->minflt_per_op));
 	csv_fig(f, "%.4g", FIG(r->majflt_per_op));
 	csv_fig(f, "%.4g", FIG(r->vcsw_per_op));
