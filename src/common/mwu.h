@@ -13,7 +13,8 @@
  *
  * The interval of the shift d in y - d ~ x is the set of shifts the test at
  * level alpha does not reject, searched over the pairwise differences
- * y_j - x_i and the gaps between them (where ties appear and vanish); its
+ * y_j - x_i and the gaps between them (where ties appear and vanish), which
+ * are formed only in the exact range (selection finds them otherwise); its
  * ends are the Hodges–Lehmann/Moses order statistics when there are no
  * ties. Used by the tables of `contend run` (measure/) and by report and
  * compare (analyze/), which apply it to logarithms to get ratios. */
