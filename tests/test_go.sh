@@ -168,5 +168,30 @@ if [ "$(nproc)" -ge 2 ]; then
 		test "$share" -eq 3
 fi
 
+# 8. Nothing stalls under load. Two busy loops pinned on each of two CPUs
+#    keep the workers off their CPUs much of the time, so gate waiters give
+#    up their CPU over and over, while GOGC=10 keeps the GC cycling. A
+#    waiter that did so with sched_yield was starved for seconds by the
+#    kernel's scheduler while a GC waited on its P, stalling a repetition
+#    for up to a minute (here every run lost 1 to 6 of its 24 repetitions to
+#    a 5 s timeout): now every repetition ends, measured or rejected.
+if [ "$(nproc)" -ge 2 ]; then
+	hogs=()
+	for c in 0 0 1 1; do
+		taskset -c "$c" sh -c 'while :; do :; done' &
+		hogs+=("$!")
+	done
+	out=$work/load
+	"$contend" run -a go:gogc=10 -w bilbo,smaug -m heap,zeroed -s 16B,1KiB,64KiB -t 2 -n 3 \
+		--ci-target 0 --benchtime 2ms --timeout 5s -q -o "$out" >/dev/null 2>&1
+	kill "${hogs[@]}"; wait "${hogs[@]}" 2>/dev/null
+	csv=$out/results.csv
+	rows=$(awk -F, '$5=="go:gogc=10" && ($9=="ok" || $9=="rejected")' "$csv" | wc -l)
+	bad=$(awk -F, '$5=="go:gogc=10" && $9!="ok" && $9!="rejected" {print $1, $2, $3, $NF}' "$csv")
+	# bilbo's value has one size: (1 + 3 sizes) x 2 modes x 3 repetitions
+	check "under load: 24 repetitions measured or rejected (got $rows)" test "$rows" -eq 24
+	check "under load: none failed (got: ${bad:-none})" test -z "$bad"
+fi
+
 echo "test_go: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

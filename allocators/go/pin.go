@@ -57,13 +57,6 @@ func threadCPUNs() int64 {
 	return ts.Nano()
 }
 
-// osYield is sched_yield(2): the thread gives up its CPU and keeps its
-// goroutine (runtime.Gosched would hand the goroutine back to the scheduler,
-// and a locked one waits for its thread to be woken).
-func osYield() {
-	syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
-}
-
 // peakRSSKiB is the process's peak resident set so far.
 func peakRSSKiB() float64 {
 	var ru syscall.Rusage

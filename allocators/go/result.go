@@ -106,8 +106,12 @@ func (r *result) window(ws []worker, first, last int64) {
 		s, share := &ws[i].span, 1.0
 		switch {
 		case last <= first:
-		case waits: // off the window at its edges, or waiting inside it
+		case waits: // off the window at its edges, or waiting inside it;
+			// never below its CPU time (the wait is accounted at each
+			// switch, so a thread starved through the window can show a
+			// wait a little longer than its span)
 			share = 1 - float64(s.waitNs+(s.t0-first)+(last-s.t1))/float64(last-first)
+			share = math.Max(share, float64(s.cpuNs)/float64(last-first))
 		default:
 			share = float64(s.cpuNs) / float64(last-first)
 		}

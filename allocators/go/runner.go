@@ -82,9 +82,15 @@ func waitAtLeast(f *int32, n int32) {
 }
 
 // pass is ct_gate_pass(): waits until every worker arrived and returns the
-// instant the gate opened. A waiter yields its CPU (sched_yield, keeping
-// its thread) when the workers outnumber the CPUs, or after ~20000 spins:
-// one kept off its CPU must not leave the others spinning a time slice.
+// instant the gate opened. A waiter gives up its CPU when the workers
+// outnumber the CPUs, or after ~20000 spins: one kept off its CPU must not
+// leave the others spinning a time slice. It does so through the Go
+// scheduler (its locked thread sleeps until the goroutine is run again),
+// not with sched_yield(2): each sched_yield pushes the thread's EEVDF
+// deadline a slice later (Linux 6.6 and later), so under load a yielding
+// waiter is starved for seconds; and while it is, a GC waiting for its P
+// to reach a safe point holds the worker it waits for, which stalled a
+// repetition for up to a minute. Gosched frees the P at once.
 func (r *round) pass() int64 {
 	if atomic.AddInt32(&r.arrived, 1) == r.parties {
 		t := now()
@@ -96,7 +102,7 @@ func (r *round) pass() int64 {
 			return t
 		}
 		if r.yield || spins > 20000 {
-			osYield()
+			runtime.Gosched()
 		}
 	}
 }
