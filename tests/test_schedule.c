@@ -52,16 +52,42 @@ static void shuffles(void)
 
 static void extras(void)
 {
-	double miss[6] = {0.5, 3.0, NAN, 1.5, 1.0, 9.0};
-	size_t out[6];
-	EXPECT_EQ_U(ct_schedule_extra(miss, 6, 10, out), 3); /* 1.0 is on target */
-	EXPECT_EQ_U(out[0], 5);
-	EXPECT_EQ_U(out[1], 1);
-	EXPECT_EQ_U(out[2], 3);
-	EXPECT_EQ_U(ct_schedule_extra(miss, 6, 2, out), 2); /* the budget cuts the mildest */
-	EXPECT_EQ_U(out[0], 5);
-	EXPECT_EQ_U(out[1], 1);
-	EXPECT_EQ_U(ct_schedule_extra(miss, 6, 0, out), 0);
+	/* 9 good repetitions each, room for 18 more (--max-count 27). A slot
+	 * needs ceil(1.25 x 9 x miss^2) - 9 more: 1.1 -> ceil(13.61) - 9 = 5,
+	 * 1.5 -> ceil(25.31) - 9 = 17, 3.0 -> 93 (past its room: none). */
+	double miss[8] = {0.5, 3.0, NAN, 1.5, 1.0, 9.0, INFINITY, 1.1};
+	unsigned good[8] = {9, 9, 9, 9, 9, 9, 2, 9}, room[8], give[8];
+	for (size_t i = 0; i < 8; i++)
+		room[i] = 18;
+	/* A budget for every slot that misses (1, 3, 5, 6, 7): each its room. */
+	EXPECT_EQ_U(ct_schedule_extra(miss, good, room, 8, 90, give), 5 * 18);
+	unsigned all[8] = {0, 18, 0, 18, 0, 18, 18, 18};
+	for (size_t i = 0; i < 8; i++)
+		EXPECT_EQ_U(give[i], all[i]);
+	/* One short of it: the predicted need, where it fits. */
+	EXPECT_EQ_U(ct_schedule_extra(miss, good, room, 8, 89, give), 18 + 5 + 17);
+	unsigned want[8] = {0, 0, 0, 17, 0, 0, 18, 5};
+	for (size_t i = 0; i < 8; i++)
+		EXPECT_EQ_U(give[i], want[i]);
+	/* The budget: no CI first, then the cheapest; one that does not fit
+	 * whole gets none (a part would not reach the target either). */
+	EXPECT_EQ_U(ct_schedule_extra(miss, good, room, 8, 25, give), 18 + 5);
+	EXPECT_EQ_U(give[3], 0);
+	EXPECT_EQ_U(ct_schedule_extra(miss, good, room, 8, 10, give), 10);
+	EXPECT_EQ_U(give[6], 10);
+	EXPECT_EQ_U(give[7], 0);
+	EXPECT_EQ_U(ct_schedule_extra(miss, good, room, 8, 0, give), 0);
+	/* Room: 17 needed but 16 left is out of reach; a slot with none left
+	 * gets none, even without a CI. */
+	room[3] = 16;
+	room[6] = 0;
+	EXPECT_EQ_U(ct_schedule_extra(miss, good, room, 8, 60, give), 5);
+	EXPECT_EQ_U(give[3], 0);
+	EXPECT_EQ_U(give[6], 0);
+	/* Just past the target: ceil(1.25 x 9 x 1.0201) - 9 = 3. */
+	double near[1] = {1.01};
+	unsigned g1[1] = {9}, r1[1] = {18}, o1[1];
+	EXPECT_EQ_U(ct_schedule_extra(near, g1, r1, 1, 17, o1), 3);
 }
 
 int main(void)

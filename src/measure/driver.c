@@ -479,26 +479,30 @@ static void run_slots(ct_study_t *s, child_t *kids, const ct_slot_t *v, size_t n
 }
 
 /* One look after the base rounds: the points whose CI misses the target
- * get repetitions up to --max-count, worst first until the budget is
- * spent, decided then and never revised. Adding one at a time while the
- * interval is wide, and stopping when it happens to be narrow, would lose
- * coverage (test_stats simulates both). Returns the total assigned. */
+ * by a margin more repetitions can close within --max-count get about as
+ * many as the width predicts (ct_schedule_extra), cheapest first until the
+ * budget is spent, decided then and never revised. Adding one at a time
+ * while the interval is wide, and stopping when it happens to be narrow,
+ * would lose coverage (test_stats simulates both). Returns the total. */
 static size_t assign_extras(const ct_study_t *s, const ct_slot_t *all, size_t n, unsigned *left)
 {
 	double *miss = malloc((n ? n : 1) * sizeof *miss);
-	size_t *pick = malloc((n ? n : 1) * sizeof *pick), budget = extra_budget_left(s), total = 0;
-	for (size_t i = 0; miss && pick && i < n; i++)
+	unsigned *good = malloc((n ? n : 1) * sizeof *good);
+	unsigned *room = malloc((n ? n : 1) * sizeof *room);
+	size_t total = 0;
+	for (size_t i = 0; miss && good && room && i < n; i++) {
+		ct_summary_t sm;
+		unsigned failed;
 		miss[i] = ci_miss(s, all[i].pt, all[i].a);
-	size_t k = miss && pick ? ct_schedule_extra(miss, n, n, pick) : 0;
-	for (size_t j = 0; j < k && budget; j++) {
-		size_t i = pick[j];
-		unsigned room = s->cfg->max_count - reps_done(s, all[i].pt, all[i].a);
-		left[i] = room < budget ? room : (unsigned)budget;
-		budget -= left[i];
-		total += left[i];
+		ct_point_summary(s, all[i].pt, all[i].a, &sm, &failed);
+		good[i] = (unsigned)sm.n;
+		room[i] = s->cfg->max_count - reps_done(s, all[i].pt, all[i].a);
 	}
+	if (miss && good && room)
+		total = ct_schedule_extra(miss, good, room, n, extra_budget_left(s), left);
 	free(miss);
-	free(pick);
+	free(good);
+	free(room);
 	return total;
 }
 

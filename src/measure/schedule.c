@@ -2,6 +2,7 @@
 #include "schedule.h"
 #include "contend.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -42,23 +43,58 @@ void ct_schedule_shuffle(ct_slot_t *v, size_t n, uint64_t seed, unsigned round)
 	}
 }
 
-static const double *g_miss; /* qsort has no context argument in C11 */
+/* Repetitions slot i needs beyond its good ones to reach the target, a
+ * quarter more than predicted; UINT_MAX when that passes its room. */
+static unsigned needed(double miss, unsigned good, unsigned room)
+{
+	double more = ceil(1.25 * (double)good * miss * miss) - (double)good;
+	if (more < 1)
+		more = 1;
+	return more <= (double)room ? (unsigned)more : UINT_MAX;
+}
 
-static int by_miss(const void *pa, const void *pb)
+static const unsigned *g_need; /* qsort has no context argument in C11 */
+
+static int by_need(const void *pa, const void *pb)
 {
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	if (g_miss[a] != g_miss[b])
-		return g_miss[a] < g_miss[b] ? 1 : -1;
+	if (g_need[a] != g_need[b])
+		return g_need[a] < g_need[b] ? -1 : 1;
 	return (a > b) - (a < b);
 }
 
-size_t ct_schedule_extra(const double *miss, size_t n, size_t budget, size_t *out)
+size_t ct_schedule_extra(const double *miss, const unsigned *good, const unsigned *room, size_t n,
+			 size_t budget, unsigned *give)
 {
-	size_t k = 0;
+	size_t total = 0, k = 0, demand = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!isnan(miss[i]) && miss[i] > 1)
-			out[k++] = i;
-	g_miss = miss;
-	qsort(out, k, sizeof *out, by_miss);
-	return k < budget ? k : budget;
+		demand += !isnan(miss[i]) && miss[i] > 1 ? room[i] : 0;
+	if (demand <= budget) { /* enough for all: each misses less with more */
+		for (size_t i = 0; i < n; i++)
+			give[i] = !isnan(miss[i]) && miss[i] > 1 ? room[i] : 0;
+		return demand;
+	}
+	unsigned *need = malloc((n ? n : 1) * sizeof *need);
+	size_t *order = malloc((n ? n : 1) * sizeof *order);
+	for (size_t i = 0; i < n; i++) {
+		give[i] = 0;
+		if (isinf(miss[i]) && miss[i] > 0 && room[i]) { /* no CI: owed its room */
+			give[i] = room[i] < budget - total ? room[i] : (unsigned)(budget - total);
+			total += give[i];
+		}
+	}
+	for (size_t i = 0; need && order && i < n; i++)
+		if (isfinite(miss[i]) && miss[i] > 1 && room[i] &&
+		    (need[i] = needed(miss[i], good[i], room[i])) != UINT_MAX)
+			order[k++] = i;
+	g_need = need;
+	if (k)
+		qsort(order, k, sizeof *order, by_need);
+	for (size_t j = 0; j < k && need[order[j]] <= budget - total; j++) {
+		give[order[j]] = need[order[j]];
+		total += need[order[j]];
+	}
+	free(need);
+	free(order);
+	return total;
 }
