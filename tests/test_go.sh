@@ -151,19 +151,22 @@ done
 # 7. Threads that did not run together are caught in the go column too: a
 #    busy loop pinned beside the second worker keeps its thread waiting on
 #    the run queue half the time, so every 2-thread repetition is redone,
-#    then kept as rejected with an on-CPU share near one half. 50 ms spans
-#    many of the kernel's time slices: a 5 ms window can fall inside one.
-#    (The runtime's own pauses, which park a worker, do not count.)
+#    then kept as rejected for an on-CPU share below 90% (near one half).
+#    The stack kernel, which does not allocate: the CPU time of the
+#    runtime's own threads is forgiven, which beside a heap kernel under
+#    emulation (arm64 tests) can be most of the window and hide the loop.
+#    50 ms spans many of the kernel's time slices: a 5 ms window can fall
+#    inside one.
 if [ "$(nproc)" -ge 2 ]; then
 	taskset -c 1 sh -c 'while :; do :; done' &
 	hog=$!
 	out=$work/hog
-	"$contend" run -a go -w bilbo -m heap -t 2 -n 3 --ci-target 0 --benchtime 50ms -q \
+	"$contend" run -a go -w bilbo -m stack -t 2 -n 3 --ci-target 0 --benchtime 50ms -q \
 		-o "$out" >/dev/null 2>&1
 	kill "$hog"; wait "$hog" 2>/dev/null
 	csv=$out/results.csv
 	share=$(awk -F, -v c="$(col cpu_share_min)" -v s="$(col status)" \
-		'$5=="go" && $s=="rejected" && $c < 0.75 {n++} END {print n + 0}' "$csv")
+		'$5=="go" && $s=="rejected" && $c < 0.9 {n++} END {print n + 0}' "$csv")
 	check "a busy loop beside a go worker: 3 of 3 repetitions rejected (got $share)" \
 		test "$share" -eq 3
 fi

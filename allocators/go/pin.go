@@ -11,6 +11,7 @@ import (
 
 const (
 	rusageThread       = 1 // RUSAGE_THREAD
+	clockProcCPUTime   = 2 // CLOCK_PROCESS_CPUTIME_ID
 	clockThreadCPUTime = 3 // CLOCK_THREAD_CPUTIME_ID
 )
 
@@ -50,10 +51,14 @@ func threadUsage(ru *syscall.Rusage) {
 
 // threadCPUNs is clock_gettime(CLOCK_THREAD_CPUTIME_ID): the calling
 // thread's CPU time, ns (ct_thread_cpu_ns() of window.c).
-func threadCPUNs() int64 {
+func threadCPUNs() int64 { return cpuClockNs(clockThreadCPUTime) }
+
+// procCPUNs is the CPU time of all the process's threads, ns.
+func procCPUNs() int64 { return cpuClockNs(clockProcCPUTime) }
+
+func cpuClockNs(clock uintptr) int64 {
 	var ts syscall.Timespec
-	syscall.RawSyscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTime,
-		uintptr(unsafe.Pointer(&ts)), 0)
+	syscall.RawSyscall(syscall.SYS_CLOCK_GETTIME, clock, uintptr(unsafe.Pointer(&ts)), 0)
 	return ts.Nano()
 }
 

@@ -85,33 +85,50 @@ func summarize(c *crew) *result {
 // window is summarize_window() of runner.c with ct_window_overlap(): the
 // fraction of first start..last end during which every span was open, and
 // the smallest on-CPU share over that span. A Go worker is also off its
-// CPU when the runtime parks it (a GC mark worker takes its P, a
-// stop-the-world pause): that is how Go runs the operations, part of what
-// each costs, not time another process took. So a worker's share is the
-// window less the time its thread waited on the kernel's run queue
-// (/proc/thread-self/schedstat): ready to run, and the CPU given to another
-// thread. That wait also counts the runtime's own threads, so the share
-// can only err low, never hide another process. Where the wait is not
-// known, the share is the thread's CPU time over the window, as for C.
+// CPU when the runtime parks it (a GC mark worker takes its P, the world
+// is stopped, the gate hands its P back), and waits on the run queue while
+// the runtime's own threads (that mark worker, the sweeper, the scavenger)
+// run on its CPU: that is how Go runs the operations, part of what each
+// costs, not time another process took. So where
+// /proc/thread-self/schedstat gives the threads' run-queue waits, a worker
+// is off the window only for those: its wait inside its span, and of a
+// late start the part its thread waited between reaching the gate and
+// starting (the rest is its goroutine parked, or spinning while the others
+// arrived); less, in both, the CPU time the process's other threads used
+// over the window (all the runtime's work that can have displaced it).
+// What is left is time only another process can have taken: a lower bound
+// that hides at most the runtime's CPU time (its GC share is in
+// alloc_stats), and a busy loop beside a worker still shows (test_go). The overlap takes the starts the
+// same way. Where the waits are not known, the share is the thread's CPU
+// time over the window and the overlap the spans', as for C.
 func (r *result) window(ws []worker, first, last int64) {
-	lastStart, firstEnd := int64(0), int64(math.MaxInt64)
 	waits := true
+	pc0, pc1, own := int64(math.MaxInt64), int64(0), int64(0)
 	for i := range ws {
 		s := &ws[i].span
-		lastStart, firstEnd = max64(lastStart, s.t0), min64(firstEnd, s.t1)
-		waits = waits && s.waitNs >= 0
+		waits = waits && s.waitNs >= 0 && s.gateNs >= 0
+		pc0, pc1, own = min64(pc0, s.pc0), max64(pc1, s.pc1), own+s.cpuNs
 	}
+	runtimeNs := max64(0, pc1-pc0-own) // the process's CPU less its workers'
+	lastStart, firstEnd := int64(0), int64(math.MaxInt64)
 	r.cpuShareMin = math.Inf(1)
 	for i := range ws {
 		s, share := &ws[i].span, 1.0
+		start, off := s.t0, int64(0)
+		if waits {
+			late := min64(s.t0-first, s.gateNs) // waiting, not parked
+			start = first + max64(0, late-runtimeNs)
+			off = max64(0, s.waitNs+late-runtimeNs)
+		}
+		lastStart, firstEnd = max64(lastStart, start), min64(firstEnd, s.t1)
 		switch {
 		case last <= first:
-		case waits: // off the window at its edges, or waiting inside it;
-			// never below its CPU time (the wait is accounted at each
-			// switch, so a thread starved through the window can show a
-			// wait a little longer than its span)
-			share = 1 - float64(s.waitNs+(s.t0-first)+(last-s.t1))/float64(last-first)
-			share = math.Max(share, float64(s.cpuNs)/float64(last-first))
+		case waits: // never below its CPU time (the wait is accounted at
+			// each switch, so a thread starved through the window can
+			// show a wait a little longer than its span), nor above 1
+			// (its CPU time brackets the span with a few system calls)
+			share = 1 - float64(off)/float64(last-first)
+			share = math.Max(share, math.Min(1, float64(s.cpuNs)/float64(last-first)))
 		default:
 			share = float64(s.cpuNs) / float64(last-first)
 		}

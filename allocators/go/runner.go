@@ -40,7 +40,10 @@ type span struct {
 	ru0, ru1 syscall.Rusage
 	ops      uint64 // operations this worker ran in the round
 	cpuNs    int64  // its thread's CPU time over the round, ns
+	pc0, pc1 int64  // the process's CPU time before t0 and after t1, ns
+	q0       int64  // its run-queue wait so far at t0; -1 unknown
 	waitNs   int64  // its thread's run-queue wait over the round, ns; -1 unknown
+	gateNs   int64  // its run-queue wait from reaching the gate to t0; -1 unknown
 	sink     uint64
 }
 
@@ -117,12 +120,13 @@ func now() int64 { return int64(time.Since(epoch)) + 1 }
 func (w *worker) timeRound(k kernel, mode string, iters uint64) {
 	w.cpuStart = currentCPU()
 	threadUsage(&w.span.ru0)
-	q0, c0 := w.sched.waitNs(), threadCPUNs()
+	pc0, q0, c0 := procCPUNs(), w.sched.waitNs(), threadCPUNs() // thread CPU innermost
 	w.span.t0 = now()
 	w.span.sink += k(mode, iters)
 	w.span.t1 = now()
-	w.span.waitNs = waitSince(q0, w.sched.waitNs())
 	w.span.cpuNs = threadCPUNs() - c0
+	w.span.q0, w.span.waitNs = q0, waitSince(q0, w.sched.waitNs())
+	w.span.pc0, w.span.pc1 = pc0, procCPUNs()
 	threadUsage(&w.span.ru1)
 	w.cpuEnd = currentCPU()
 	w.span.ops = iters
@@ -143,7 +147,7 @@ func waitSince(q0, q1 int64) int64 {
 func (w *worker) windowRound(k kernel, mode string, chunk uint64, stop int64) {
 	w.cpuStart = currentCPU()
 	threadUsage(&w.span.ru0)
-	q0, c0 := w.sched.waitNs(), threadCPUNs()
+	pc0, q0, c0 := procCPUNs(), w.sched.waitNs(), threadCPUNs() // thread CPU innermost
 	w.span.ops = 0
 	w.span.t0 = now()
 	for {
@@ -153,8 +157,9 @@ func (w *worker) windowRound(k kernel, mode string, chunk uint64, stop int64) {
 			break
 		}
 	}
-	w.span.waitNs = waitSince(q0, w.sched.waitNs())
 	w.span.cpuNs = threadCPUNs() - c0
+	w.span.q0, w.span.waitNs = q0, waitSince(q0, w.sched.waitNs())
+	w.span.pc0, w.span.pc1 = pc0, procCPUNs()
 	threadUsage(&w.span.ru1)
 	w.cpuEnd = currentCPU()
 }
@@ -177,11 +182,13 @@ func (w *worker) main(p *point, ready, done chan<- struct{}) {
 			waitAtLeast(&r.closed, 1)
 			continue
 		}
+		qa := w.sched.waitNs()
 		if open := r.pass(); r.windowNs > 0 {
 			w.windowRound(k, p.mode, r.iters, open+int64(r.windowNs))
 		} else {
 			w.timeRound(k, p.mode, r.iters)
 		}
+		w.span.gateNs = waitSince(qa, w.span.q0)
 		done <- struct{}{}
 	}
 }
