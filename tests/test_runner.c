@@ -113,6 +113,9 @@ static void overlap_by_hand(void)
 	EXPECT(ct_window_ok(0.0, 0.95, 1, 2, why, sizeof why)); /* overlap means nothing alone */
 	EXPECT(ct_window_ok(0.0, 0.30, 1, 2, why, sizeof why)); /* nor does one thread's share */
 	EXPECT(!ct_window_ok(1.0, 0.89, 2, 2, why, sizeof why) && strstr(why, "89%"));
+	/* just under a limit is not printed as the limit */
+	EXPECT(!ct_window_ok(0.9496, 1.0, 2, 2, why, sizeof why) && strstr(why, " 94.96% "));
+	EXPECT(!ct_window_ok(1.0, 0.8999, 2, 2, why, sizeof why) && strstr(why, " 89.99% "));
 	/* 4 threads on 2 CPUs can each have half of one: 90% of 50% is enough,
 	 * and they cannot all run at once: overlap is not asked of them */
 	EXPECT(ct_window_ok(1.0, 0.46, 4, 2, why, sizeof why));

@@ -2,6 +2,7 @@
 #include "window.h"
 #include "contend.h"
 
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <time.h>
@@ -73,6 +74,16 @@ double ct_window_min_share(unsigned threads, unsigned cpus)
 	return CT_MIN_CPU_SHARE * allowed;
 }
 
+/* Decimals enough that a value just under its limit does not print as it
+ * (94.96% is not "95% (< 95%)"). */
+static int pct_digits(double v, double limit)
+{
+	int d = 0;
+	while (d < 3 && floor(100 * v * pow(10, d) + 0.5) >= 100 * limit * pow(10, d))
+		d++;
+	return d;
+}
+
 bool ct_window_ok(double overlap, double cpu_share_min, unsigned threads, unsigned cpus,
 		  char *why, size_t len)
 {
@@ -80,13 +91,13 @@ bool ct_window_ok(double overlap, double cpu_share_min, unsigned threads, unsign
 	if (threads < 2)
 		return true; /* one thread is no contention measurement: nothing to run together */
 	if (threads <= cpus && overlap < CT_MIN_OVERLAP) {
-		snprintf(why, len, "threads overlapped %.0f%% of the span (< %.0f%%)", 100 * overlap,
-			 100 * CT_MIN_OVERLAP);
+		snprintf(why, len, "threads overlapped %.*f%% of the span (< %.0f%%)",
+			 pct_digits(overlap, CT_MIN_OVERLAP), 100 * overlap, 100 * CT_MIN_OVERLAP);
 		return false;
 	}
 	if (cpu_share_min < need) {
-		snprintf(why, len, "a thread was on CPU %.0f%% of the span (< %.0f%%)",
-			 100 * cpu_share_min, 100 * need);
+		snprintf(why, len, "a thread was on CPU %.*f%% of the span (< %.0f%%)",
+			 pct_digits(cpu_share_min, need), 100 * cpu_share_min, 100 * need);
 		return false;
 	}
 	return true;
