@@ -2,10 +2,11 @@
 # go-crosscheck.sh — contend's go column beside Go's own harness on the same
 # kernels (allocators/go/kernels_test.go: `go test -bench -benchmem -cpu 1,2`,
 # b.N on one goroutine, RunParallel on two), run interleaved on this machine
-# in the same minutes, medians of ROUNDS each.
+# in the same minutes (kernel by kernel, the one going first alternating
+# from round to round), medians of ROUNDS each.
 #
 #   scripts/go-crosscheck.sh [BUILD_DIR] [SIZES] [BENCHTIME] [ROUNDS] [WORKLOADS]
-#   defaults: build  1KiB,64KiB  100ms  3  bilbo,smaug
+#   defaults: build  1KiB,64KiB,1MiB  100ms  9  bilbo,smaug
 # WORKLOADS may also name churn (at its default parameters, sizes 64B, 1KiB,
 # 16KiB in the benchmarks) and large (its default sizes); sizes that a
 # benchmark does not cover print "-" on the go test side.
@@ -14,7 +15,7 @@
 # goroutines' operations, so its figure is multiplied by the goroutine count.
 # B/op and allocs/op are -benchmem's (integers) and contend's census.
 set -euo pipefail
-build=${1:-build}; sizes=${2:-1KiB,64KiB}; bt=${3:-100ms}; rounds=${4:-3}; wls=${5:-bilbo,smaug}
+build=${1:-build}; sizes=${2:-1KiB,64KiB,1MiB}; bt=${3:-100ms}; rounds=${4:-9}; wls=${5:-bilbo,smaug}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$build" && pwd)
 contend=$build/contend
@@ -30,36 +31,55 @@ trap 'rm -rf "$work"' EXIT
 (cd "$root/allocators/go" && env GOPATH="$build/go/path" GOCACHE="$build/go/cache" GOPROXY=off \
 	GOFLAGS= CGO_ENABLED=0 "$gotool" test -c -o "$work/kernels.test" .)
 
-# Sizes in bytes, for the benchmark filter: 1KiB,64KiB -> 1024|65536.
-bytes=""
-for s in ${sizes//,/ }; do
-	n=${s%[KMG]iB}; n=${n%B}
-	case $s in *KiB) n=$((n << 10));; *MiB) n=$((n << 20));; esac
-	bytes="${bytes:+$bytes|}$n"
-done
+# Bytes of a size, for the benchmark filter: 1KiB -> 1024.
+bytes() {
+	local n=${1%[KMG]iB}
+	n=${n%B}
+	case $1 in *KiB) n=$((n << 10));; *MiB) n=$((n << 20));; esac
+	echo "$n"
+}
 
-# The benchmarks of each workload, and the modes contend runs for it (go's
-# zeroed is its heap kernel, control has no benchmark).
-filter=""
-for wl in ${wls//,/ }; do
-	case $wl in
-	bilbo) f="Bilbo";;
-	smaug|churn|large) f="${wl^}/mode=.*/size=($bytes)\$";;
-	*) echo "go-crosscheck: no Go benchmark of '$wl' (bilbo, smaug, churn, large)" >&2; exit 2;;
-	esac
-	filter="${filter:+$filter|}$f"
-done
+# The modes contend runs for a workload (go's zeroed is its heap kernel,
+# control has no benchmark).
 modes() { case $1 in churn) echo heap;; large) echo heap,stack;; *) echo stack,heap;; esac; }
 
-for r in $(seq 1 "$rounds"); do
-	echo "round $r/$rounds: go test -bench, then contend -a go" >&2
-	"$work/kernels.test" -test.run '^$' -test.bench "$filter" \
+gotest() { # FILTER: Go's harness on the matching benchmarks
+	"$work/kernels.test" -test.run '^$' -test.bench "$1" \
 		-test.benchmem -test.cpu 1,2 -test.benchtime "$bt" >>"$work/gotest.txt"
-	for wl in ${wls//,/ }; do
-		"$contend" run -a go -w "$wl" -m "$(modes "$wl")" -s "$sizes" -t 1,2 -n 1 --ci-target 0 \
-			--benchtime "$bt" -q -o "$work/contend-$r-$wl" >/dev/null 2>&1
-		tail -n +2 "$work/contend-$r-$wl/results.csv" >>"$work/contend.csv"
-		head -1 "$work/contend-$r-$wl/results.csv" >"$work/header.csv"
+}
+contend() { # WORKLOAD SIZES TAG: contend's go column on the same kernels
+	"$contend" run -a go -w "$1" -m "$(modes "$1")" -s "$2" -t 1,2 -n 1 --ci-target 0 \
+		--benchtime "$bt" -q -o "$work/contend-$3" >/dev/null 2>&1
+	tail -n +2 "$work/contend-$3/results.csv" >>"$work/contend.csv"
+	head -1 "$work/contend-$3/results.csv" >"$work/header.csv"
+}
+
+# The machine's speed drifts over seconds, so the two harnesses take turns
+# kernel by kernel (a workload, or a workload at one size), not study by
+# study, and the one that goes first alternates from round to round.
+groups=()
+for wl in ${wls//,/ }; do
+	case $wl in
+	bilbo) groups+=("bilbo - Bilbo");;
+	smaug|churn|large)
+		for s in ${sizes//,/ }; do
+			groups+=("$wl $s ${wl^}/mode=.*/size=$(bytes "$s")\$")
+		done;;
+	*) echo "go-crosscheck: no Go benchmark of '$wl' (bilbo, smaug, churn, large)" >&2; exit 2;;
+	esac
+done
+for r in $(seq 1 "$rounds"); do
+	echo "round $r/$rounds: go test -bench and contend -a go, kernel by kernel" >&2
+	i=0
+	for g in "${groups[@]}"; do
+		read -r wl size filter <<<"$g"
+		[ "$size" = - ] && size=$sizes
+		i=$((i + 1))
+		if [ $(((r + i) % 2)) -eq 0 ]; then
+			gotest "$filter"; contend "$wl" "$size" "$r-$i"
+		else
+			contend "$wl" "$size" "$r-$i"; gotest "$filter"
+		fi
 	done
 done
 
