@@ -196,5 +196,21 @@ if [ "$(nproc)" -ge 2 ]; then
 	check "under load: none failed (got: ${bad:-none})" test -z "$bad"
 fi
 
+# 9. The cross-check script runs end to end (one short round): a row for
+#    each kernel at 1 and 2 threads, and at 1 thread contend's census equal
+#    to -benchmem's.
+xc=$("$(dirname "$0")/../scripts/go-crosscheck.sh" "$build" 1KiB 2ms 1 bilbo,smaug 2>/dev/null)
+check "go-crosscheck exits 0" test $? -eq 0
+for row in "bilbo heap 16 1 16/1" "bilbo stack 16 1 0/0" "smaug heap 1024 1 1024/1" \
+	"smaug stack 1024 1 0/0"; do
+	read -r w m b t ba <<<"$row"
+	got=$(awk -v w="$w" -v m="$m" -v b="$b" -v t="$t" \
+		'$1==w && $2==m && $3==b && $4==t {print $(NF-1), $NF}' <<<"$xc")
+	check "go-crosscheck: $w $m $b at $t thread: B/allocs $ba on both sides (got '$got')" \
+		test "$got" = "$ba $ba"
+done
+rows=$(awk '$4==2' <<<"$xc" | wc -l)
+check "go-crosscheck: 2-thread rows for the 4 kernels (got $rows)" test "$rows" -eq 4
+
 echo "test_go: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
