@@ -89,6 +89,14 @@ else
 	grep -q '"resumed": \[{"at": "[^"]*", "rows_kept": '"$kept"', [^]]*}, {"at": ' "$work/k/machine.json" ||
 		no "resumed twice: machine.json does not list both, the first with $kept rows kept"
 	[ "$(grep -c '^# resumed' "$work/k/results.txt")" -eq 2 ] || no "resumed twice: not two '# resumed' lines"
+	# the report says the study was measured in parts, in every format
+	"$contend" report -q -o "$work/k-report" "$work/k" >/dev/null 2>&1 || no "report of the resumed study: exit $?"
+	for f in report.txt report.md report.html; do
+		grep -q "36 repetitions, 0 failed; resumed 2 times, kept $kept and [0-9]* rows" \
+			"$work/k-report/$f" || no "report of the resumed study: $f does not say it was resumed twice"
+	done
+	"$contend" report -q -o "$work/ref-report" "$work/ref" >/dev/null 2>&1
+	! grep -q "resumed" "$work/ref-report/report.txt" || no "report of an uninterrupted study says resumed"
 fi
 
 # ---------------------------------------------------------------- a row cut mid-write

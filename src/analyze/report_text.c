@@ -23,6 +23,30 @@ static void list_allocs(const ct_rdir_t *d, char *buf, size_t len)
 	}
 }
 
+/* "; resumed 2 times, kept 8 and 16 rows": a study measured in parts, each
+ * on the machine as it was then (machine.json's `resumed`). */
+static size_t resumed(const ct_rdir_t *d, char *buf, size_t len, size_t n)
+{
+	size_t times = 0;
+	char key[64];
+	for (;; times++) {
+		snprintf(key, sizeof key, "resumed[%zu].at", times);
+		if (!ct_rdir_kv(d, key))
+			break;
+	}
+	if (!times || n >= len)
+		return n;
+	n += (size_t)snprintf(buf + n, len - n, "; resumed %zu time%s, kept", times,
+			      times == 1 ? "" : "s");
+	for (size_t i = 0; i < times && n < len; i++) {
+		snprintf(key, sizeof key, "resumed[%zu].rows_kept", i);
+		const char *kept = ct_rdir_kv(d, key);
+		n += (size_t)snprintf(buf + n, len - n, "%s %s", !i ? "" : i + 1 < times ? "," : " and",
+				      kept ? kept : "?");
+	}
+	return n < len ? n + (size_t)snprintf(buf + n, len - n, " rows") : n;
+}
+
 void _ct_report_dir_line(const ct_report_t *r, size_t k, char *buf, size_t len)
 {
 	const ct_rdir_t *d = &r->dirs[k];
@@ -35,6 +59,7 @@ void _ct_report_dir_line(const ct_report_t *r, size_t k, char *buf, size_t len)
 	if (d->nrejected && n < len) /* "concurrency": only where the results say */
 		n += (size_t)snprintf(buf + n, len - n, ", %zu rejected as not concurrent",
 				      d->nrejected);
+	n = resumed(d, buf, len, n);
 	if (n < len)
 		n += (size_t)snprintf(buf + n, len - n, "; %s; threads ", al);
 	for (size_t t = 0; t < nt && n < len; t++)
