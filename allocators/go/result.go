@@ -98,9 +98,10 @@ func summarize(c *crew) *result {
 // over the window (all the runtime's work that can have displaced it).
 // What is left is time only another process can have taken: a lower bound
 // that hides at most the runtime's CPU time (its GC share is in
-// alloc_stats), and a busy loop beside a worker still shows (test_go). The overlap takes the starts the
-// same way. Where the waits are not known, the share is the thread's CPU
-// time over the window and the overlap the spans', as for C.
+// alloc_stats), and a busy loop beside a worker still shows (test_go).
+// The overlap takes the starts the same way. Where the waits are not
+// known, the share is the thread's CPU time over the window and the
+// overlap the spans', as for C.
 func (r *result) window(ws []worker, first, last int64) {
 	waits := true
 	pc0, pc1, own := int64(math.MaxInt64), int64(0), int64(0)

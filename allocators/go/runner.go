@@ -116,20 +116,35 @@ var epoch = time.Now()
 func now() int64 { return int64(time.Since(epoch)) + 1 }
 
 // timeRound is one worker's round of a fixed count: the only code inside
-// t0..t1 is the kernel; rusage and thread CPU time are read around it.
+// t0..t1 is the kernel; the thread's figures are read around it.
 func (w *worker) timeRound(k kernel, mode string, iters uint64) {
-	w.cpuStart = currentCPU()
-	threadUsage(&w.span.ru0)
-	pc0, q0, c0 := procCPUNs(), w.sched.waitNs(), threadCPUNs() // thread CPU innermost
+	m := w.beginSpan()
 	w.span.t0 = now()
 	w.span.sink += k(mode, iters)
 	w.span.t1 = now()
-	w.span.cpuNs = threadCPUNs() - c0
-	w.span.q0, w.span.waitNs = q0, waitSince(q0, w.sched.waitNs())
-	w.span.pc0, w.span.pc1 = pc0, procCPUNs()
+	w.endSpan(m)
+	w.span.ops = iters
+}
+
+// mark is what beginSpan read, for endSpan.
+type mark struct{ pc0, q0, c0 int64 }
+
+// beginSpan reads, just before t0, where the thread runs, its rusage, the
+// process's CPU time, its run-queue wait and its own CPU time (innermost,
+// so that the system calls around the span stay out of it).
+func (w *worker) beginSpan() mark {
+	w.cpuStart = currentCPU()
+	threadUsage(&w.span.ru0)
+	return mark{procCPUNs(), w.sched.waitNs(), threadCPUNs()}
+}
+
+// endSpan reads them again just after t1, in the reverse order.
+func (w *worker) endSpan(m mark) {
+	w.span.cpuNs = threadCPUNs() - m.c0
+	w.span.q0, w.span.waitNs = m.q0, waitSince(m.q0, w.sched.waitNs())
+	w.span.pc0, w.span.pc1 = m.pc0, procCPUNs()
 	threadUsage(&w.span.ru1)
 	w.cpuEnd = currentCPU()
-	w.span.ops = iters
 }
 
 // waitSince is the run-queue wait between two readings, -1 when unknown.
@@ -145,10 +160,8 @@ func waitSince(q0, q1 int64) int64 {
 // then ends within a chunk of the others and counts its own operations.
 // The span is the first chunk's start to the last one's end.
 func (w *worker) windowRound(k kernel, mode string, chunk uint64, stop int64) {
-	w.cpuStart = currentCPU()
-	threadUsage(&w.span.ru0)
-	pc0, q0, c0 := procCPUNs(), w.sched.waitNs(), threadCPUNs() // thread CPU innermost
 	w.span.ops = 0
+	m := w.beginSpan()
 	w.span.t0 = now()
 	for {
 		w.span.sink += k(mode, chunk)
@@ -157,11 +170,7 @@ func (w *worker) windowRound(k kernel, mode string, chunk uint64, stop int64) {
 			break
 		}
 	}
-	w.span.cpuNs = threadCPUNs() - c0
-	w.span.q0, w.span.waitNs = q0, waitSince(q0, w.sched.waitNs())
-	w.span.pc0, w.span.pc1 = pc0, procCPUNs()
-	threadUsage(&w.span.ru1)
-	w.cpuEnd = currentCPU()
+	w.endSpan(m)
 }
 
 func (w *worker) main(p *point, ready, done chan<- struct{}) {

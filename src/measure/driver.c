@@ -402,14 +402,17 @@ static unsigned reps_done(const ct_study_t *s, size_t pt, size_t a)
 /* How far this point's CI misses the target: half-width / target (> 1:
  * too wide); infinite when rejected repetitions left it without a CI (the
  * machine's fault, not the point's: it is owed repetitions first); NaN when
- * it has no CI otherwise, no target, or no room for more. */
-static double ci_miss(const ct_study_t *s, size_t pt, size_t a)
+ * it has no CI otherwise, no target, or no room for more. *good: the
+ * repetitions its CI stands on. */
+static double ci_miss(const ct_study_t *s, size_t pt, size_t a, unsigned *good)
 {
 	ct_summary_t sm;
 	unsigned failed, rejected = 0;
+	*good = 0;
 	if (!s->st[a].usable || s->cfg->ci_target_pct <= 0 || reps_done(s, pt, a) >= s->cfg->max_count)
 		return NAN;
 	ct_point_summary(s, pt, a, &sm, &failed);
+	*good = (unsigned)sm.n;
 	for (unsigned r = 0; r < s->cfg->max_count; r++)
 		rejected += ct_rec(s, pt, a, r)->rejected;
 	if (!sm.has_ci)
@@ -491,11 +494,7 @@ static size_t assign_extras(const ct_study_t *s, const ct_slot_t *all, size_t n,
 	unsigned *room = malloc((n ? n : 1) * sizeof *room);
 	size_t total = 0;
 	for (size_t i = 0; miss && good && room && i < n; i++) {
-		ct_summary_t sm;
-		unsigned failed;
-		miss[i] = ci_miss(s, all[i].pt, all[i].a);
-		ct_point_summary(s, all[i].pt, all[i].a, &sm, &failed);
-		good[i] = (unsigned)sm.n;
+		miss[i] = ci_miss(s, all[i].pt, all[i].a, &good[i]);
 		room[i] = s->cfg->max_count - reps_done(s, all[i].pt, all[i].a);
 	}
 	if (miss && good && room)

@@ -3,6 +3,7 @@
 #include "contend.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -53,6 +54,12 @@ static unsigned needed(double miss, unsigned good, unsigned room)
 	return more <= (double)room ? (unsigned)more : UINT_MAX;
 }
 
+/* Does slot i want more: a CI wider than the target, or none (+inf)? */
+static bool misses(double miss)
+{
+	return !isnan(miss) && miss > 1;
+}
+
 static const unsigned *g_need; /* qsort has no context argument in C11 */
 
 static int by_need(const void *pa, const void *pb)
@@ -68,23 +75,23 @@ size_t ct_schedule_extra(const double *miss, const unsigned *good, const unsigne
 {
 	size_t total = 0, k = 0, demand = 0;
 	for (size_t i = 0; i < n; i++)
-		demand += !isnan(miss[i]) && miss[i] > 1 ? room[i] : 0;
+		demand += misses(miss[i]) ? room[i] : 0;
 	if (demand <= budget) { /* enough for all: each misses less with more */
 		for (size_t i = 0; i < n; i++)
-			give[i] = !isnan(miss[i]) && miss[i] > 1 ? room[i] : 0;
+			give[i] = misses(miss[i]) ? room[i] : 0;
 		return demand;
 	}
 	unsigned *need = malloc((n ? n : 1) * sizeof *need);
 	size_t *order = malloc((n ? n : 1) * sizeof *order);
 	for (size_t i = 0; i < n; i++) {
 		give[i] = 0;
-		if (isinf(miss[i]) && miss[i] > 0 && room[i]) { /* no CI: owed its room */
+		if (isinf(miss[i]) && misses(miss[i]) && room[i]) { /* no CI: owed its room */
 			give[i] = room[i] < budget - total ? room[i] : (unsigned)(budget - total);
 			total += give[i];
 		}
 	}
 	for (size_t i = 0; need && order && i < n; i++)
-		if (isfinite(miss[i]) && miss[i] > 1 && room[i] &&
+		if (isfinite(miss[i]) && misses(miss[i]) && room[i] &&
 		    (need[i] = needed(miss[i], good[i], room[i])) != UINT_MAX)
 			order[k++] = i;
 	g_need = need;
